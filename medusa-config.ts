@@ -1,0 +1,72 @@
+import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+/**
+ * The dev/demo app. This checkout is both the plugin and an app that runs it: Medusa loads `src/`
+ * (routes, subscribers, jobs, workflows) as the project, the inbox module is registered below with
+ * the plugin's options, and the Payment Module gets our Stripe provider family.
+ *
+ * Without a real `STRIPE_API_KEY`, the providers talk to the offline Stripe simulator
+ * (`npm run dev` starts it on STRIPE_SIM_PORT, default 12111).
+ */
+const stripeApiKey = process.env.STRIPE_API_KEY || "sk_test_local"
+const useSimulator = stripeApiKey === "sk_test_local" || !!process.env.STRIPE_API_HOST
+
+const stripeOptions = {
+  apiKey: stripeApiKey,
+  webhookSecret: (process.env.STRIPE_WEBHOOK_SECRET || "whsec_local_development_secret")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter(Boolean),
+  capture: process.env.STRIPE_CAPTURE === "true",
+  ...(useSimulator
+    ? {
+        apiHost: process.env.STRIPE_API_HOST || "localhost",
+        apiPort: Number(process.env.STRIPE_API_PORT || process.env.STRIPE_SIM_PORT || 12111),
+        apiProtocol: (process.env.STRIPE_API_PROTOCOL || "http") as "http" | "https",
+      }
+    : {}),
+}
+
+const paymentWebhooksOptions = {
+  ...(process.env.PAYMENT_WEBHOOKS_MAX_BODY_BYTES
+    ? { maxBodyBytes: Number(process.env.PAYMENT_WEBHOOKS_MAX_BODY_BYTES) }
+    : {}),
+}
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    workerMode: (process.env.MEDUSA_WORKER_MODE as "shared" | "worker" | "server") || "shared",
+    http: {
+      storeCors: process.env.STORE_CORS || "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS || "http://localhost:9000,http://localhost:5173",
+      authCors: process.env.AUTH_CORS || "http://localhost:8000,http://localhost:9000,http://localhost:5173",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  admin: {
+    disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
+  },
+  modules: [
+    {
+      resolve: "./src/modules/payment-webhooks",
+      options: paymentWebhooksOptions,
+    },
+    {
+      resolve: "@medusajs/medusa/payment",
+      key: Modules.PAYMENT,
+      options: {
+        providers: [
+          {
+            resolve: "./src/providers/stripe",
+            id: "stripe",
+            options: stripeOptions,
+          },
+        ],
+      },
+    },
+  ],
+})

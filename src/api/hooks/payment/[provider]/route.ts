@@ -1,0 +1,46 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { WebhookHttpError } from "../../../../webhooks/http-errors"
+import { PAYMENT_WEBHOOK_RECEIVED_EVENT, receivePaymentWebhook } from "../../../../webhooks/receive-webhook"
+
+/**
+ * `POST /hooks/payment/:provider` - replaces Medusa's core webhook route. The delivery is verified
+ * by the provider and stored in the inbox BEFORE it is acknowledged; processing starts after the
+ * answer (see DESIGN.md for the status table).
+ */
+export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
+  const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  let received
+  try {
+    received = await receivePaymentWebhook(req.scope, {
+      provider: req.params.provider,
+      rawBody: (req as MedusaRequest & { rawBody: Buffer }).rawBody,
+      body: req.body,
+      headers: req.headers,
+    })
+  } catch (error) {
+    const refusal =
+      error instanceof WebhookHttpError
+        ? error
+        : new WebhookHttpError("unavailable", "The webhook could not be processed right now; please retry")
+    if (!(error instanceof WebhookHttpError)) {
+      logger.error(`payment-webhook unexpected error: ${(error as Error)?.message}`)
+    }
+    res.status(refusal.status).json(refusal.toJSON())
+    return
+  }
+
+  res.status(200).json(received)
+  if (received.status !== "received") {
+    return
+  }
+  try {
+    await req.scope
+      .resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+      .emit({ name: PAYMENT_WEBHOOK_RECEIVED_EVENT, data: { id: received.id } })
+  } catch (error) {
+    // The row is stored; the recovery job picks it up when its lease runs out.
+    logger.warn(`payment-webhook could not emit ${PAYMENT_WEBHOOK_RECEIVED_EVENT} for ${received.id}: ${(error as Error).message}`)
+  }
+}

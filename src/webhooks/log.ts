@@ -1,0 +1,29 @@
+import type { Logger } from "@medusajs/framework/types"
+
+/** Fields of one inbox-row state change; never a secret, a signature or card data. */
+export interface WebhookStateLogFields {
+  id: string
+  provider_id: string
+  status: string
+  event_type?: string | null
+  action?: string | null
+  session_id?: string | null
+  attempts?: number
+  deliveries?: number
+  outcome?: string | null
+  error?: string | null
+  next_attempt_at?: Date | string | null
+}
+
+/**
+ * Logs one line per state change of an inbox row, as a JSON object behind a fixed prefix so it can
+ * be grepped and parsed: `payment-webhook {"id":"pwhevt_...","status":"processed",...}`.
+ */
+export function logWebhookState(logger: Logger, fields: WebhookStateLogFields): void {
+  const line = `payment-webhook ${JSON.stringify(fields)}`
+  if (fields.status === "dead" || fields.status === "failed") {
+    logger.warn(line)
+    return
+  }
+  logger.info(line)
+}
