@@ -1,12 +1,18 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
-import { readWebhookBody } from "../webhooks/read-body"
 import { MAX_BODY_BYTES_CEILING } from "../modules/payment-webhooks/utils/options"
+import { webhookAwareErrorHandler } from "../webhooks/body-errors"
+import { raiseCoreWebhookBodyLimit } from "../webhooks/core-body-parser"
+import { readWebhookBody } from "../webhooks/read-body"
+
+raiseCoreWebhookBodyLimit()
 
 /**
  * The webhook route keeps the raw body (providers sign the exact bytes) and reads it through
  * `readWebhookBody`, which applies the `maxBodyBytes` option and answers 413/415 with JSON.
+ * Body-parser failures on that path get the documented JSON bodies (`webhookAwareErrorHandler`).
  */
 export default defineMiddlewares({
+  errorHandler: webhookAwareErrorHandler,
   routes: [
     {
       matcher: "/hooks/payment/:provider",
