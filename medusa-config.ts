@@ -29,6 +29,20 @@ const stripeOptions = {
     : {}),
 }
 
+/**
+ * Optionally, Medusa's own Stripe provider beside ours (as `pp_stripe_medusa`), to see that providers
+ * which report no event id still go through the plugin's route, deduplicated by body hash.
+ */
+const medusaStripeProvider = process.env.MEDUSA_STRIPE_WEBHOOK_SECRET
+  ? [
+      {
+        resolve: "@medusajs/medusa/payment-stripe",
+        id: "medusa",
+        options: { apiKey: stripeApiKey, webhookSecret: process.env.MEDUSA_STRIPE_WEBHOOK_SECRET },
+      },
+    ]
+  : []
+
 const paymentWebhooksOptions = {
   ...(process.env.PAYMENT_WEBHOOKS_MAX_BODY_BYTES
     ? { maxBodyBytes: Number(process.env.PAYMENT_WEBHOOKS_MAX_BODY_BYTES) }
@@ -65,6 +79,7 @@ module.exports = defineConfig({
             id: "stripe",
             options: stripeOptions,
           },
+          ...medusaStripeProvider,
         ],
       },
     },
