@@ -1,0 +1,187 @@
+import http from "node:http"
+import https from "node:https"
+import Stripe from "stripe"
+
+/** A URL that receives the simulator's events, and the `whsec_...` secret they are signed with. */
+export type SimulatorEndpoint = { url: string; secret: string }
+
+/** How events reach the endpoints; see `DEFAULT_DELIVERY` for the defaults. */
+export type DeliveryOptions = {
+  /** Deliver every event twice, concurrently, as Stripe occasionally does. */
+  duplicate?: boolean
+  /** Hold events for a short window (50-150 ms) and deliver them in random order. */
+  shuffle?: boolean
+  /** Wait this long before the first attempt of every delivery. */
+  delayMs?: number
+  /** After a failed attempt (non-2xx or network error), wait `retryDelaysMs[n]` before attempt n + 2; then give up. */
+  retryDelaysMs?: number[]
+}
+
+/** One attempt to deliver one event to one endpoint. */
+export type DeliveryRecord = { eventId: string; url: string; status: number | "error"; attempt: number }
+
+/** Delivery settings when none are given. */
+export const DEFAULT_DELIVERY: Required<DeliveryOptions> = {
+  duplicate: false,
+  shuffle: false,
+  delayMs: 0,
+  retryDelaysMs: [200, 1000, 5000],
+}
+
+const ATTEMPT_TIMEOUT_MS = 10_000
+const SHUFFLE_WINDOW_MIN_MS = 50
+const SHUFFLE_WINDOW_SPREAD_MS = 100
+
+/** Signs `payload` for the `Stripe-Signature` header with the SDK's own helper; `timestamp` is in unix seconds. */
+export function signStripePayload(payload: string, secret: string, timestamp?: number): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp })
+}
+
+/**
+ * Delivers events to endpoints in the background: signed JSON POSTs, retried on failure, optionally duplicated,
+ * delayed or shuffled. Every timer and request is tracked so `idle()` can wait for them and `stop()` can cancel them.
+ */
+export class WebhookDispatcher {
+  private options: Required<DeliveryOptions> = DEFAULT_DELIVERY
+  private buffered: Array<{ event: Stripe.Event; endpoints: SimulatorEndpoint[] }> = []
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly requests = new Set<http.ClientRequest>()
+  private pending = 0
+  private idleWaiters: Array<() => void> = []
+  private stopped = false
+
+  /** `record` is told about every finished attempt. */
+  constructor(private readonly record: (delivery: DeliveryRecord) => void) {}
+
+  /** Replaces the delivery settings; fields left out take their `DEFAULT_DELIVERY` value. */
+  configure(options: DeliveryOptions): void {
+    this.options = { ...DEFAULT_DELIVERY, ...options }
+  }
+
+  /** Queues `event` for every endpoint in `endpoints` and returns at once. */
+  dispatch(event: Stripe.Event, endpoints: SimulatorEndpoint[]): void {
+    if (!this.options.shuffle) {
+      this.deliver(event, endpoints)
+      return
+    }
+    this.buffered.push({ event, endpoints })
+    if (this.buffered.length === 1) {
+      this.schedule(SHUFFLE_WINDOW_MIN_MS + Math.random() * SHUFFLE_WINDOW_SPREAD_MS, () => this.flushShuffled())
+    }
+  }
+
+  /** Resolves once nothing is buffered, scheduled or in flight. */
+  idle(): Promise<void> {
+    if (this.pending === 0) {
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** Cancels scheduled attempts and aborts those in flight; later `dispatch` calls do nothing. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.buffered = []
+    for (const timer of this.timers) {
+      clearTimeout(timer)
+      this.release()
+    }
+    this.timers.clear()
+    for (const request of this.requests) {
+      request.destroy()
+    }
+    await this.idle()
+  }
+
+  private flushShuffled(): void {
+    const batch = this.buffered
+    this.buffered = []
+    for (let i = batch.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(Math.random() * (i + 1))
+      ;[batch[i], batch[j]] = [batch[j], batch[i]]
+    }
+    for (const { event, endpoints } of batch) {
+      this.deliver(event, endpoints)
+    }
+  }
+
+  private deliver(event: Stripe.Event, endpoints: SimulatorEndpoint[]): void {
+    const copies = this.options.duplicate ? 2 : 1
+    for (const endpoint of endpoints) {
+      for (let copy = 0; copy < copies; copy += 1) {
+        this.schedule(this.options.delayMs, () => this.attempt(event, endpoint, 1))
+      }
+    }
+  }
+
+  private attempt(event: Stripe.Event, endpoint: SimulatorEndpoint, attempt: number): void {
+    const payload = JSON.stringify(event, null, 2)
+    const url = new URL(endpoint.url)
+    const transport = url.protocol === "https:" ? https : http
+    let status: number | "error" = "error"
+    this.pending += 1
+    const request = transport.request(url, {
+      method: "POST",
+      agent: false,
+      timeout: ATTEMPT_TIMEOUT_MS,
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": Buffer.byteLength(payload),
+        "Stripe-Signature": signStripePayload(payload, endpoint.secret),
+        "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+      },
+    })
+    this.requests.add(request)
+    request.on("response", (response) => {
+      status = response.statusCode ?? "error"
+      response.resume()
+    })
+    request.on("timeout", () => request.destroy())
+    request.on("error", () => {
+      status = "error"
+    })
+    request.on("close", () => {
+      this.requests.delete(request)
+      if (!this.stopped) {
+        this.record({ eventId: event.id, url: endpoint.url, status, attempt })
+        if (status === "error" || status < 200 || status >= 300) {
+          this.retry(event, endpoint, attempt)
+        }
+      }
+      this.release()
+    })
+    request.end(payload)
+  }
+
+  private retry(event: Stripe.Event, endpoint: SimulatorEndpoint, failedAttempt: number): void {
+    const delay = this.options.retryDelaysMs[failedAttempt - 1]
+    if (delay !== undefined) {
+      this.schedule(delay, () => this.attempt(event, endpoint, failedAttempt + 1))
+    }
+  }
+
+  private schedule(delayMs: number, task: () => void): void {
+    if (this.stopped) {
+      return
+    }
+    this.pending += 1
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      try {
+        task()
+      } finally {
+        this.release()
+      }
+    }, delayMs)
+    this.timers.add(timer)
+  }
+
+  private release(): void {
+    this.pending -= 1
+    if (this.pending === 0) {
+      const waiters = this.idleWaiters
+      this.idleWaiters = []
+      waiters.forEach((resolve) => resolve())
+    }
+  }
+}
