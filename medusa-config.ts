@@ -43,10 +43,14 @@ const medusaStripeProvider = process.env.MEDUSA_STRIPE_WEBHOOK_SECRET
     ]
   : []
 
+/** The plugin's options; the PAYMENT_WEBHOOKS_* variables let tests and operators tune them. */
+const numericOption = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
 const paymentWebhooksOptions = {
-  ...(process.env.PAYMENT_WEBHOOKS_MAX_BODY_BYTES
-    ? { maxBodyBytes: Number(process.env.PAYMENT_WEBHOOKS_MAX_BODY_BYTES) }
-    : {}),
+  maxBodyBytes: numericOption("PAYMENT_WEBHOOKS_MAX_BODY_BYTES"),
+  maxAttempts: numericOption("PAYMENT_WEBHOOKS_MAX_ATTEMPTS"),
+  retryBaseDelayMs: numericOption("PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS"),
+  retryMaxDelayMs: numericOption("PAYMENT_WEBHOOKS_RETRY_MAX_DELAY_MS"),
+  processingLeaseMs: numericOption("PAYMENT_WEBHOOKS_PROCESSING_LEASE_MS"),
 }
 
 module.exports = defineConfig({

@@ -5,6 +5,7 @@ import type PaymentWebhooksModuleService from "../modules/payment-webhooks/servi
 import type { PaymentWebhookEventDTO } from "../modules/payment-webhooks/types"
 import { retryDelayMs } from "../modules/payment-webhooks/utils/backoff"
 import { processPaymentWebhookWorkflow } from "../workflows/process-payment-webhook"
+import { shouldRetry } from "./failure-policy"
 import { logWebhookState } from "./log"
 
 /** Emitted when an event has used all its attempts (or can never succeed) and is now `dead`. */
@@ -15,7 +16,8 @@ export type ProcessOutcome = "processed" | "skipped" | "failed" | "dead"
 
 /**
  * Runs `process-payment-webhook` for one inbox row and records a failure on the row: `failed` with
- * the next attempt on the backoff schedule, or `dead` after the last attempt (then
+ * the next attempt on the backoff schedule, or `dead` after the last attempt, for an error that can
+ * never succeed, or when the workflow's compensation already gave the money back (then
  * `payment_webhook.dead` is emitted). Returns `skipped` when the row was not claimable.
  */
 export async function processPaymentWebhookEvent(
@@ -46,18 +48,26 @@ export async function processPaymentWebhookEvent(
     return "processed"
   }
 
-  const message = describeErrors(errors)
+  const { message, type } = describeErrors(errors)
   const claimed = await inbox.retrieveEvent(eventId)
-  const lastAttempt = claimed.attempts >= inbox.options.maxAttempts
-  const retryAt = lastAttempt
-    ? null
-    : new Date(
+  const retry =
+    claimed.status !== "dead" &&
+    shouldRetry({
+      attempts: claimed.attempts,
+      maxAttempts: inbox.options.maxAttempts,
+      errorType: type,
+      occurredAt: claimed.occurred_at ? new Date(claimed.occurred_at) : null,
+      now: new Date(),
+    })
+  const retryAt = retry
+    ? new Date(
         Date.now() +
           retryDelayMs(claimed.attempts, {
             baseDelayMs: inbox.options.retryBaseDelayMs,
             maxDelayMs: inbox.options.retryMaxDelayMs,
           })
       )
+    : null
   const failed = await inbox.failEvent(eventId, { error: message, retryAt })
   logWebhookState(logger, {
     id: failed.id,
@@ -83,9 +93,9 @@ export async function processPaymentWebhookEvent(
  * Workflow errors arrive as plain objects (`{ action, error: { message } }`), not `Error`s;
  * this keeps the first useful message, trimmed, for the row's `last_error`.
  */
-function describeErrors(errors: unknown[]): string {
-  const first = errors[0] as { action?: string; error?: { message?: string } | string } | undefined
+function describeErrors(errors: unknown[]): { message: string; type?: string } {
+  const first = errors[0] as { action?: string; error?: { message?: string; type?: string } | string } | undefined
   const detail = typeof first?.error === "string" ? first.error : first?.error?.message
   const message = `${first?.action ? `${first.action}: ` : ""}${detail ?? "unknown error"}`
-  return message.slice(0, 1000)
+  return { message: message.slice(0, 1000), type: typeof first?.error === "object" ? first.error.type : undefined }
 }

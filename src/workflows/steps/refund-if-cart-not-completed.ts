@@ -1,0 +1,56 @@
+import type { BigNumberInput, IEventBusModuleService, IPaymentModuleService, Logger, PaymentDTO } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+
+export const refundIfCartNotCompletedStepId = "refund-if-cart-not-completed"
+
+/** Emitted when a cart could not become an order and the shopper's money was given back. */
+export const PAYMENT_WEBHOOK_COMPENSATED_EVENT = "payment_webhook.compensated"
+
+/**
+ * Does nothing going forward. It stands right before cart completion so that, if completion fails
+ * after the payment was captured, its compensation gives the money back: it refunds what was
+ * captured (or voids an authorization), marks the inbox row `dead` with the reason, and emits
+ * `payment_webhook.compensated`. A capture cannot be undone; this is where it is made good.
+ */
+export const refundIfCartNotCompletedStep = createStep(
+  refundIfCartNotCompletedStepId,
+  async (input: { event_id: string; payment_id: string | null; cart_id: string }) => {
+    return new StepResponse(undefined, input)
+  },
+  async (input, { container }) => {
+    if (!input?.payment_id) {
+      return
+    }
+    const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+    const payment: PaymentDTO = await paymentModule.retrievePayment(input.payment_id, {
+      relations: ["captures", "refunds"],
+    })
+    const total = (items: { amount: BigNumberInput }[] | undefined) =>
+      (items ?? []).reduce((sum, item) => MathBN.add(sum, item.amount), MathBN.convert(0))
+    const captured = total(payment.captures)
+    const refunded = total(payment.refunds)
+    const refundable = MathBN.sub(captured, refunded)
+    let outcome: string
+    if (MathBN.gt(refundable, 0)) {
+      await paymentModule.refundPayment({
+        payment_id: payment.id,
+        amount: refundable,
+        note: `Cart ${input.cart_id} could not be completed`,
+      })
+      outcome = `compensated: refunded ${refundable.toString()} because the cart could not be completed`
+    } else {
+      await paymentModule.cancelPayment(payment.id)
+      outcome = "compensated: authorization voided because the cart could not be completed"
+    }
+    const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+    await inbox.failEvent(input.event_id, { error: "cart completion failed", retryAt: null, outcome })
+    container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`payment-webhook ${JSON.stringify({ id: input.event_id, status: "dead", outcome })}`)
+    await container.resolve<IEventBusModuleService>(Modules.EVENT_BUS).emit({
+      name: PAYMENT_WEBHOOK_COMPENSATED_EVENT,
+      data: { id: input.event_id, cart_id: input.cart_id, payment_id: payment.id, outcome },
+    })
+  }
+)
