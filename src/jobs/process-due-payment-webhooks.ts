@@ -4,7 +4,7 @@ import type PaymentWebhooksModuleService from "../modules/payment-webhooks/servi
 import { processPaymentWebhookEvent, type ProcessOutcome } from "../webhooks/process-event"
 
 /**
- * Every minute: runs the rows whose retry is due, whose processing lease expired (the process died
+ * On a schedule: runs the rows whose retry is due, whose processing lease expired (the process died
  * mid-way) or that were stored but never processed (a crash between the answer and the subscriber).
  * Claims are atomic, so several workers running this job never process a row twice.
  */
@@ -17,7 +17,8 @@ export default async function processDuePaymentWebhooks(container: MedusaContain
   return counts
 }
 
+/** Every minute by default; PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE takes any cron expression (seconds allowed). */
 export const config = {
   name: "process-due-payment-webhooks",
-  schedule: "* * * * *",
+  schedule: process.env.PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE || "* * * * *",
 }
