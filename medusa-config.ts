@@ -20,6 +20,7 @@ const stripeOptions = {
     .map((secret) => secret.trim())
     .filter(Boolean),
   capture: process.env.STRIPE_CAPTURE === "true",
+  ...(process.env.STRIPE_API_TIMEOUT_MS ? { apiTimeoutMs: Number(process.env.STRIPE_API_TIMEOUT_MS) } : {}),
   ...(useSimulator
     ? {
         apiHost: process.env.STRIPE_API_HOST || "localhost",

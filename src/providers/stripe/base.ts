@@ -125,6 +125,7 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
       port: this.options_.apiPort,
       protocol: this.options_.apiProtocol,
       maxNetworkRetries: this.options_.maxNetworkRetries,
+      timeout: this.options_.apiTimeoutMs,
       appInfo: { name: "medusa-payment-webhooks" },
     })
   }

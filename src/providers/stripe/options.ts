@@ -27,18 +27,21 @@ export type StripeOptions = {
   apiProtocol?: "http" | "https"
   /** Retries the SDK makes on network errors and 409/5xx answers, reusing the idempotency key. Default 2. */
   maxNetworkRetries?: number
+  /** Milliseconds before a Stripe API request is abandoned (and retried). Default 80000, the SDK's. */
+  apiTimeoutMs?: number
 }
 
 /** {@link StripeOptions} with defaults applied and the webhook secrets always a list. */
 export type ResolvedStripeOptions = Omit<
   StripeOptions,
-  "webhookSecret" | "webhookTolerance" | "capture" | "oxxoExpiresDays" | "maxNetworkRetries"
+  "webhookSecret" | "webhookTolerance" | "capture" | "oxxoExpiresDays" | "maxNetworkRetries" | "apiTimeoutMs"
 > & {
   webhookSecrets: string[]
   webhookTolerance: number
   capture: boolean
   oxxoExpiresDays: number
   maxNetworkRetries: number
+  apiTimeoutMs: number
 }
 
 /** Stripe's default webhook tolerance, in seconds. */
@@ -78,6 +81,7 @@ const OPTION_RULES: Record<keyof StripeOptions, [check: (value: unknown) => bool
   apiPort: [isOptional(isIntegerBetween(1, 65535)), "must be a port number"],
   apiProtocol: [isOptional((value) => value === "http" || value === "https"), 'must be "http" or "https"'],
   maxNetworkRetries: [isOptional(isIntegerBetween(0, 10)), "must be a whole number from 0 to 10"],
+  apiTimeoutMs: [isOptional(isIntegerBetween(100, 600_000)), "must be a whole number of milliseconds from 100 to 600000"],
 }
 
 /**
@@ -106,5 +110,6 @@ export function resolveStripeOptions(options: Record<string, unknown>): Resolved
     capture: options.capture ?? false,
     oxxoExpiresDays: options.oxxoExpiresDays ?? 3,
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    apiTimeoutMs: options.apiTimeoutMs ?? 80_000,
   }
 }

@@ -1,0 +1,190 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import Stripe from "stripe"
+import processDuePaymentWebhooks from "../../src/jobs/process-due-payment-webhooks"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
+import type { PaymentWebhookEventDTO } from "../../src/modules/payment-webhooks/types"
+import { buildStripeEvent } from "../../src/testing/stripe-simulator"
+import type { SeedResult } from "../../scripts/lib/seed-data"
+import { createCartReadyForPayment, getCartOrder, seedForTests } from "../helpers/store-flow"
+import { TEST_WEBHOOK_SECRET, useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+
+jest.setTimeout(240 * 1000)
+
+/** Three attempts, retries due after ~0.1-0.3 s, Stripe calls abandoned after 1.5 s. */
+const harness = useStripeSimulator({
+  PAYMENT_WEBHOOKS_MAX_ATTEMPTS: "3",
+  PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS: "100",
+  PAYMENT_WEBHOOKS_RETRY_MAX_DELAY_MS: "300",
+  STRIPE_API_TIMEOUT_MS: "1500",
+})
+const SDK_ATTEMPTS_PER_CALL = 3
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seed: SeedResult
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+    const signer = new Stripe("sk_test_local")
+
+    beforeAll(async () => {
+      seed = await seedForTests(getContainer())
+    })
+
+    beforeEach(() => {
+      harness.sim.setDelivery({})
+      harness.sim.setEndpoints([])
+    })
+
+    afterEach(async () => {
+      await harness.sim.idle()
+    })
+
+    async function deliver(event: Stripe.Event): Promise<{ id: string; status: string }> {
+      const body = JSON.stringify(event)
+      const response = await api.post("/hooks/payment/stripe_stripe", body, {
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": signer.webhooks.generateTestHeaderString({ payload: body, secret: TEST_WEBHOOK_SECRET }),
+        },
+        transformRequest: [(data: unknown) => data],
+      })
+      return response.data
+    }
+
+    async function settled(id: string): Promise<PaymentWebhookEventDTO> {
+      return waitFor(async () => {
+        const row = await inbox().retrieveEvent(id)
+        return row.status === "processing" || row.status === "received" ? null : row
+      }, { what: `row ${id} to settle` })
+    }
+
+    /** Runs the recovery job until the row is finished (processed, ignored or dead). */
+    async function retryUntilFinished(id: string): Promise<PaymentWebhookEventDTO> {
+      return waitFor(async () => {
+        await processDuePaymentWebhooks(getContainer())
+        const row = await inbox().retrieveEvent(id)
+        return ["processed", "ignored", "dead"].includes(row.status) ? row : null
+      }, { timeoutMs: 60_000, intervalMs: 150, what: `row ${id} to finish` })
+    }
+
+    async function authorizedCart() {
+      const ready = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: "pp_stripe_stripe" })
+      const paymentIntentId = (ready.paymentSession.data as { id: string }).id
+      await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" })
+      return { ...ready, paymentIntentId }
+    }
+
+    it("a failing attempt is recorded (failed, attempts, last_error, next_attempt_at) and the retry succeeds", async () => {
+      const { cart, paymentIntentId } = await authorizedCart()
+      harness.sim.failNext({ method: "GET", path: `/v1/payment_intents/${paymentIntentId}` }, SDK_ATTEMPTS_PER_CALL, "error")
+
+      const received = await deliver(buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!))
+      const failed = await settled(received.id)
+
+      expect(failed.status).toBe("failed")
+      expect(failed.attempts).toBe(1)
+      expect(failed.last_error).toMatch(/stripe|provider|authoriz/i)
+      expect(new Date(failed.next_attempt_at!).getTime()).toBeGreaterThan(new Date(failed.updated_at).getTime() - 1000)
+      expect(await getCartOrder(getContainer(), cart.id)).toBeNull()
+
+      const processed = await retryUntilFinished(received.id)
+      expect(processed.status).toBe("processed")
+      expect(processed.attempts).toBe(2)
+      expect(await getCartOrder(getContainer(), cart.id)).not.toBeNull()
+    })
+
+    it("after the last attempt the row is dead and payment_webhook.dead is emitted", async () => {
+      const { cart, paymentIntentId } = await authorizedCart()
+      harness.sim.failNext({ method: "GET", path: `/v1/payment_intents/${paymentIntentId}` }, 3 * SDK_ATTEMPTS_PER_CALL, "error")
+      const deadEvents: unknown[] = []
+      getContainer().resolve(Modules.EVENT_BUS).subscribe("payment_webhook.dead", async (event: { data: unknown }) => {
+        deadEvents.push(event.data)
+      })
+
+      const received = await deliver(buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!))
+      const dead = await retryUntilFinished(received.id)
+
+      expect(dead.status).toBe("dead")
+      expect(dead.attempts).toBe(3)
+      expect(dead.next_attempt_at).toBeNull()
+      expect(dead.last_error).toBeTruthy()
+      await waitFor(async () => deadEvents.length > 0, { what: "payment_webhook.dead" })
+      expect(deadEvents[0]).toMatchObject({ id: received.id })
+      expect(await getCartOrder(getContainer(), cart.id)).toBeNull()
+    })
+
+    it("an error that can never succeed (no such session, older than Stripe's 3-day retry window) is dead at once", async () => {
+      const fourDaysAgo = Math.floor(Date.now() / 1000) - 4 * 24 * 3600
+      const event = buildStripeEvent(
+        "payment_intent.amount_capturable_updated",
+        { id: "pi_gone", object: "payment_intent", amount: 1000, amount_capturable: 1000, currency: "eur", status: "requires_capture", metadata: { session_id: "payses_does_not_exist" }, payment_method_types: ["card"] },
+        { created: fourDaysAgo }
+      )
+
+      const received = await deliver(event)
+      const dead = await settled(received.id)
+
+      expect(dead.status).toBe("dead")
+      expect(dead.attempts).toBe(1)
+      expect(dead.last_error).toMatch(/not found/i)
+    })
+
+    it("a session that does not exist yet (fresh event) is retried, not given up", async () => {
+      const event = buildStripeEvent("payment_intent.amount_capturable_updated", {
+        id: "pi_early", object: "payment_intent", amount: 1000, amount_capturable: 1000, currency: "eur", status: "requires_capture", metadata: { session_id: "payses_not_yet" }, payment_method_types: ["card"],
+      })
+
+      const received = await deliver(event)
+      const failed = await settled(received.id)
+
+      expect(failed.status).toBe("failed")
+      expect(failed.next_attempt_at).not.toBeNull()
+    })
+
+    it("Stripe outage during processing: the capture call fails, processing retries, one capture takes effect", async () => {
+      const { cart, paymentIntentId } = await authorizedCart()
+      const authorized = await deliver(buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!))
+      expect((await settled(authorized.id)).status).toBe("processed")
+      await harness.stripe.paymentIntents.capture(paymentIntentId)
+      harness.sim.failNext({ method: "POST", path: `/v1/payment_intents/${paymentIntentId}/capture` }, 2, "error")
+      harness.sim.failNext({ method: "POST", path: `/v1/payment_intents/${paymentIntentId}/capture` }, 1, "timeout")
+
+      const succeeded = await deliver(buildStripeEvent("payment_intent.succeeded", harness.sim.paymentIntent(paymentIntentId)!))
+      const first = await settled(succeeded.id)
+      expect(first.status).toBe("failed")
+      const processed = await retryUntilFinished(succeeded.id)
+
+      expect(processed.status).toBe("processed")
+      const payment = (await getCartOrder(getContainer(), cart.id))!.payment_collections[0].payments![0]
+      expect(payment.captured_at).toBeTruthy()
+      expect(payment.captures).toHaveLength(1)
+      expect(harness.sim.effectiveCaptures(paymentIntentId)).toBe(1)
+    })
+
+    it("Stripe outage during an admin capture: 500 then a timeout, the SDK retries with the same idempotency key, one capture", async () => {
+      const { cart, paymentIntentId } = await authorizedCart()
+      const authorized = await deliver(buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!))
+      await settled(authorized.id)
+      const payment = (await getCartOrder(getContainer(), cart.id))!.payment_collections[0].payments![0]
+      const { data: login } = await api.post("/auth/user/emailpass", { email: seed.admin.email, password: seed.admin.password })
+      harness.sim.failNext({ method: "POST", path: `/v1/payment_intents/${paymentIntentId}/capture` }, 1, "error")
+      harness.sim.failNext({ method: "POST", path: `/v1/payment_intents/${paymentIntentId}/capture` }, 1, "timeout")
+
+      const capture = await api.post(`/admin/payments/${payment.id}/capture`, {}, {
+        headers: { authorization: `Bearer ${login.token}` },
+        validateStatus: () => true,
+      })
+
+      expect(capture.status).toBe(200)
+      expect(harness.sim.effectiveCaptures(paymentIntentId)).toBe(1)
+      const succeeded = harness.sim.events.find(
+        (event) => event.type === "payment_intent.succeeded" && (event.data.object as { id: string }).id === paymentIntentId
+      )!
+      const row = await settled((await deliver(succeeded)).id)
+      expect(row.status).toBe("processed")
+      const after = (await getCartOrder(getContainer(), cart.id))!.payment_collections[0].payments![0]
+      expect(after.captures).toHaveLength(1)
+    })
+  },
+})
