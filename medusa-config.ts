@@ -44,6 +44,26 @@ const medusaStripeProvider = process.env.MEDUSA_STRIPE_WEBHOOK_SECRET
     ]
   : []
 
+/**
+ * Scale-out: with REDIS_URL, Medusa's own distributed modules replace the in-process ones, so several
+ * server and worker processes (MEDUSA_WORKER_MODE) share events, locks and workflow state.
+ */
+const redisUrl = process.env.REDIS_URL
+const redisModules = redisUrl
+  ? [
+      { resolve: "@medusajs/medusa/event-bus-redis", key: Modules.EVENT_BUS, options: { redisUrl } },
+      { resolve: "@medusajs/medusa/workflow-engine-redis", key: Modules.WORKFLOW_ENGINE, options: { redis: { redisUrl } } },
+      {
+        resolve: "@medusajs/medusa/locking",
+        key: Modules.LOCKING,
+        options: {
+          providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl } }],
+        },
+      },
+      { resolve: "@medusajs/medusa/cache-redis", key: Modules.CACHE, options: { redisUrl } },
+    ]
+  : []
+
 /** The plugin's options; the PAYMENT_WEBHOOKS_* variables let tests and operators tune them. */
 const numericOption = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
 const paymentWebhooksOptions = {
@@ -57,6 +77,7 @@ const paymentWebhooksOptions = {
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    redisUrl,
     workerMode: (process.env.MEDUSA_WORKER_MODE as "shared" | "worker" | "server") || "shared",
     http: {
       storeCors: process.env.STORE_CORS || "http://localhost:8000",
@@ -70,6 +91,7 @@ module.exports = defineConfig({
     disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
   },
   modules: [
+    ...redisModules,
     {
       resolve: "./src/modules/payment-webhooks",
       options: paymentWebhooksOptions,
