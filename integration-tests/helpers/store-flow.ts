@@ -158,8 +158,9 @@ export async function setVariantStock(
     fields: ["inventory_items.inventory_item_id"],
     filters: { id: variantId },
   })
-  const inventoryItemIds: string[] = (variant?.inventory_items ?? []).map(
-    (item: { inventory_item_id: string }) => item.inventory_item_id
+  type InventoryLink = { inventory_item_id?: string | null } | null
+  const inventoryItemIds: string[] = (variant?.inventory_items ?? []).flatMap((item: InventoryLink) =>
+    item?.inventory_item_id ? [item.inventory_item_id] : []
   )
   if (!inventoryItemIds.length) {
     throw new Error(`Variant ${variantId} has no inventory item`)

@@ -12,8 +12,10 @@ export const PAYMENT_WEBHOOK_COMPENSATED_EVENT = "payment_webhook.compensated"
 /**
  * Does nothing going forward. It stands right before cart completion so that, if completion fails
  * after the payment was captured, its compensation gives the money back: it refunds what was
- * captured (or voids an authorization), marks the inbox row `dead` with the reason, and emits
- * `payment_webhook.compensated`. A capture cannot be undone; this is where it is made good.
+ * captured and is not refunded yet (or voids an authorization), marks the inbox row `dead` with the
+ * reason, and emits `payment_webhook.compensated`. A capture cannot be undone; this is where it is
+ * made good. completeCartWorkflow's own compensation usually refunds a captured payment first; then
+ * nothing is left to refund here, and a captured payment is never voided (Stripe refuses that).
  */
 export const refundIfCartNotCompletedStep = createStep(
   refundIfCartNotCompletedStepId,
@@ -22,6 +24,15 @@ export const refundIfCartNotCompletedStep = createStep(
   },
   async (input, { container }) => {
     if (!input?.payment_id) {
+      return
+    }
+    // The cart became an order after all (completed elsewhere): the money is paying for it.
+    const { data: orders } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+      entity: "order_cart",
+      fields: ["order_id"],
+      filters: { cart_id: input.cart_id },
+    })
+    if (orders.length) {
       return
     }
     const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
@@ -41,6 +52,8 @@ export const refundIfCartNotCompletedStep = createStep(
         note: `Cart ${input.cart_id} could not be completed`,
       })
       outcome = `compensated: refunded ${refundable.toString()} because the cart could not be completed`
+    } else if (MathBN.gt(captured, 0)) {
+      outcome = `compensated: captured ${captured.toString()} already refunded because the cart could not be completed`
     } else {
       await paymentModule.cancelPayment(payment.id)
       outcome = "compensated: authorization voided because the cart could not be completed"

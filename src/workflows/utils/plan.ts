@@ -56,7 +56,9 @@ type EventFacts = Pick<PaymentWebhookEventDTO, "action" | "amount" | "payload" |
  * - disputed: store the dispute on the payment;
  * - pending / requires_more / pending_authorization / failed / canceled: move the session status
  *   (forward only, decided in the step against the live status);
- * - authorized and captured complete the cart when it has no order yet.
+ * - authorized and captured complete the cart when it has no order yet;
+ * - authorized or captured for a canceled session: nothing, superseded. A canceled PaymentIntent
+ *   never pays again; such an event was created before the cancellation and arrived after it.
  * Refunds and disputes for a payment Medusa does not have yet throw `PaymentNotRecordedYetError`.
  */
 export function decidePaymentWebhookPlan(event: EventFacts | null, context: PaymentContext | null): PaymentWebhookPlan {
@@ -69,6 +71,10 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   const afterPayment = event.action === "refunded" || event.action === "disputed"
   if (afterPayment && !payment) {
     throw new PaymentNotRecordedYetError(event.action)
+  }
+
+  if (movesMoney && context.session.status === "canceled") {
+    return { ...NOTHING, outcome: `superseded: session already canceled, ${event.action} not applied` }
   }
 
   const authorize = movesMoney && !payment

@@ -53,6 +53,7 @@ describe("Stripe provider options", () => {
       capture: false,
       oxxoExpiresDays: 3,
       maxNetworkRetries: 2,
+      apiTimeoutMs: 80_000,
     })
     expect(resolveStripeOptions({ ...valid, webhookSecret: ["a", "b"], webhookTolerance: 60, capture: true })).toMatchObject({
       webhookSecrets: ["a", "b"],
