@@ -26,14 +26,16 @@ export type WebhookAnswer = { id?: string; status?: string; type?: string; messa
 
 /**
  * A delivery as Stripe makes it: the exact bytes of `event`, signed with the real SDK for the test
- * endpoint's secret. `post` sends it again each time it is called (the same bytes and signature).
+ * endpoint's secret (or `secret`). `post` sends it again each time it is called (the same bytes and signature).
  */
-export function signedStripeDelivery(api: WebhookApi, event: Stripe.Event, provider = "stripe_stripe") {
+export function signedStripeDelivery(
+  api: WebhookApi,
+  event: Stripe.Event,
+  provider = "stripe_stripe",
+  secret = TEST_WEBHOOK_SECRET
+) {
   const body = JSON.stringify(event)
-  const signature = new Stripe("sk_test_local").webhooks.generateTestHeaderString({
-    payload: body,
-    secret: TEST_WEBHOOK_SECRET,
-  })
+  const signature = new Stripe("sk_test_local").webhooks.generateTestHeaderString({ payload: body, secret })
   return {
     post: () =>
       api.post<WebhookAnswer>(`/hooks/payment/${provider}`, body, {

@@ -8,7 +8,8 @@ import type { PaymentWebhookEventDTO } from "../../src/modules/payment-webhooks/
 import { buildStripeEvent } from "../../src/testing/stripe-simulator"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 import { createCartReadyForPayment, getCartOrder, seedForTests } from "../helpers/store-flow"
-import { TEST_WEBHOOK_SECRET, useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+import { signedStripeDelivery } from "../helpers/webhook-delivery"
 
 jest.setTimeout(240 * 1000)
 
@@ -25,7 +26,6 @@ medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-    const signer = new Stripe("sk_test_local")
 
     beforeAll(async () => {
       seed = await seedForTests(getContainer())
@@ -41,15 +41,9 @@ medusaIntegrationTestRunner({
     })
 
     async function deliver(event: Stripe.Event): Promise<{ id: string; status: string }> {
-      const body = JSON.stringify(event)
-      const response = await api.post("/hooks/payment/stripe_stripe", body, {
-        headers: {
-          "content-type": "application/json",
-          "stripe-signature": signer.webhooks.generateTestHeaderString({ payload: body, secret: TEST_WEBHOOK_SECRET }),
-        },
-        transformRequest: [(data: unknown) => data],
-      })
-      return response.data
+      const { status, data } = await signedStripeDelivery(api, event).post()
+      expect(status).toBe(200)
+      return data as { id: string; status: string }
     }
 
     async function settled(id: string): Promise<PaymentWebhookEventDTO> {

@@ -1,9 +1,9 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import Stripe from "stripe"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { buildStripeEvent } from "../../src/testing/stripe-simulator"
 import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+import { signedStripeDelivery } from "../helpers/webhook-delivery"
 import { createCartReadyForPayment, getCartOrder, seedForTests, type CartOrder } from "../helpers/store-flow"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 
@@ -136,22 +136,15 @@ medusaIntegrationTestRunner({
       const paymentIntentId = (ready.paymentSession.data as { id: string }).id
       await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" })
       const event = buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!)
-      const body = JSON.stringify(event)
-      const signature = new Stripe("sk_test_local").webhooks.generateTestHeaderString({ payload: body, secret: MEDUSA_PROVIDER_SECRET })
-      const deliver = () =>
-        api.post("/hooks/payment/stripe_medusa", body, {
-          headers: { "content-type": "application/json", "stripe-signature": signature },
-          transformRequest: [(data: unknown) => data],
-          validateStatus: () => true,
-        })
+      const delivery = signedStripeDelivery(api, event, "stripe_medusa", MEDUSA_PROVIDER_SECRET)
 
-      const first = await deliver()
-      const second = await deliver()
+      const first = await delivery.post()
+      const second = await delivery.post()
 
       expect(first.status).toBe(200)
       expect(first.data.status).toBe("received")
       expect(second.data).toEqual({ id: first.data.id, status: "duplicate" })
-      const row = await inbox().retrieveEvent(first.data.id)
+      const row = await inbox().retrieveEvent(first.data.id as string)
       expect(row.event_key).toMatch(/^sha256:[0-9a-f]{64}$/)
       expect(row.provider_id).toBe("pp_stripe_medusa")
       expect(row.deliveries).toBe(2)
