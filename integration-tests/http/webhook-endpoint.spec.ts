@@ -113,6 +113,7 @@ medusaIntegrationTestRunner({
         expect(response.data).toEqual({ id: expect.any(String), status: "ignored" })
         const row = await inbox().retrieveEvent(response.data.id)
         expect(row).toMatchObject({ status: "ignored", event_key: "evt_ignored_1", provider_id: "pp_stripe_stripe", deliveries: 1 })
+        expect(row.payload).toMatchObject({ action: "not_supported", event: { id: "evt_ignored_1", type: "payment_intent.succeeded" } })
       })
 
       it("the same event twice -> one row, deliveries 2, second answer `duplicate`", async () => {

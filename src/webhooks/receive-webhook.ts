@@ -55,7 +55,8 @@ export async function receivePaymentWebhook(
       amount: numberOrNull(details.amount),
       currency_code: stringOrNull(details.currency_code)?.toLowerCase() ?? null,
       occurred_at: dateOrNull(details.occurred_at),
-      payload: { action, data: details },
+      // The verified delivery as parsed, beside what the provider made of it: audit and replay.
+      payload: { action, data: details, event: webhook.body ?? null },
       status: actionable ? "received" : "ignored",
     })
   } catch (error) {
