@@ -13,8 +13,9 @@ import { recordPaymentDisputeStep } from "./steps/record-payment-dispute"
 import { recordProviderRefundsStep } from "./steps/record-provider-refunds"
 import { refundIfCartNotCompletedStep } from "./steps/refund-if-cart-not-completed"
 import { resolvePaymentContextStep } from "./steps/resolve-payment-context"
+import { resolvePaymentLockKeyStep } from "./steps/resolve-payment-lock-key"
 import { updatePaymentSessionStatusStep } from "./steps/update-payment-session-status"
-import { decidePaymentWebhookPlan } from "./utils/plan"
+import { decidePaymentWebhookPlan, paymentFacts, remainingToCapture } from "./utils/plan"
 
 export const processPaymentWebhookWorkflowId = "process-payment-webhook"
 
@@ -31,7 +32,7 @@ const LOCK_TTL_SECONDS = 120
 
 /**
  * Processes one stored webhook event, exactly once:
- * claim the inbox row -> find the session, payment, cart and order -> lock the cart ->
+ * claim the inbox row -> lock the purchase's cart -> read the session, payment, cart and order ->
  * authorize, or capture what is not captured yet -> record provider refunds and disputes, or move
  * the session status forward -> complete the cart if it has no order yet (still holding the lock,
  * so the storefront's own completion waits and then finds the order; if completion fails the money
@@ -42,26 +43,25 @@ export const processPaymentWebhookWorkflow = createWorkflow(
   (input: ProcessPaymentWebhookInput) => {
     const event = claimPaymentWebhookEventStep({ id: input.event_id })
     const sessionId = transform({ event }, ({ event }) => event?.session_id ?? null)
-    const context = resolvePaymentContextStep({ session_id: sessionId })
-    const plan = transform({ event, context }, ({ event, context }) => decidePaymentWebhookPlan(event, context))
-    const lockKey = transform({ context }, ({ context }) => context?.lock_key)
+    const lockKey = resolvePaymentLockKeyStep({ session_id: sessionId })
 
     acquireLockStep({ key: lockKey, timeout: LOCK_TIMEOUT_SECONDS, ttl: LOCK_TTL_SECONDS })
+
+    const context = resolvePaymentContextStep({ session_id: sessionId })
+    const plan = transform({ event, context }, ({ event, context }) => decidePaymentWebhookPlan(event, context))
 
     const authorized = when("authorize-payment-session", { plan }, ({ plan }) => plan.authorize).then(() =>
       authorizePaymentSessionStep({ id: sessionId as string, context: {} })
     )
-    const paymentId = transform({ plan, authorized }, ({ plan, authorized }) => plan.payment_id ?? authorized?.id ?? null)
+    const capture = transform({ plan, context, authorized }, ({ plan, context, authorized }) => ({
+      payment_id: (context?.payment?.id ?? authorized?.id ?? null) as string,
+      amount: remainingToCapture(plan.capture_target, context?.payment ?? paymentFacts(authorized)),
+    }))
 
-    when("capture-payment", { plan, paymentId }, ({ plan, paymentId }) => plan.capture_amount > 0 && !!paymentId).then(() => {
+    when("capture-payment", { capture }, ({ capture }) => capture.amount > 0 && !!capture.payment_id).then(() => {
       // A capture cannot be undone: if cart completion fails after it, the money is given back by
       // refundIfCartNotCompletedStep's compensation, never by reversing this step.
-      capturePaymentWorkflow.runAsStep({
-        input: transform({ plan, paymentId }, ({ plan, paymentId }) => ({
-          payment_id: paymentId as string,
-          amount: plan.capture_amount,
-        })),
-      })
+      capturePaymentWorkflow.runAsStep({ input: capture })
     })
 
     when("record-provider-refunds", { plan }, ({ plan }) => plan.refunds.length > 0).then(() => {
@@ -88,7 +88,7 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     )
 
     when("complete-cart", { plan }, ({ plan }) => plan.complete_cart).then(() => {
-      refundIfCartNotCompletedStep({ event_id: input.event_id, payment_id: paymentId, cart_id: plan.cart_id as string })
+      refundIfCartNotCompletedStep({ event_id: input.event_id, payment_id: capture.payment_id, cart_id: plan.cart_id as string })
       completeCartWorkflow.runAsStep({ input: { id: plan.cart_id as string } })
     })
 

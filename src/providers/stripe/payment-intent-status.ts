@@ -45,5 +45,10 @@ export async function sessionStatusOf(
   if (intent.status === "processing" && (await paysAsynchronously(stripe, intent))) {
     return "pending_authorization"
   }
+  // A partial capture releases the rest: Medusa must record the payment as authorized and capture only
+  // what Stripe received, not the whole session amount.
+  if (intent.status === "succeeded" && intent.amount_received < intent.amount) {
+    return "authorized"
+  }
   return SESSION_STATUS_BY_INTENT_STATUS[intent.status]
 }

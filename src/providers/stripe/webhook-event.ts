@@ -48,6 +48,8 @@ export type StripeWebhookData = WebhookEventFacts & {
   refund?: WebhookRefund
   /** `refunded` only: every refund of the charge for `charge.refunded`, else just `refund`. */
   refunds?: WebhookRefund[]
+  /** `refunded` only: what Stripe captured on the charge, so a refund arriving first can record it. */
+  captured_amount?: number
   /** `disputed` only. */
   dispute?: WebhookDispute
 }
@@ -86,7 +88,7 @@ type LooseEventObject = {
 }
 
 /** What `data` says beyond the event, the session and the payment: the amount and the refund or dispute. */
-type ObjectDetails = Pick<StripeWebhookData, "amount" | "refund" | "refunds" | "dispute">
+type ObjectDetails = Pick<StripeWebhookData, "amount" | "refund" | "refunds" | "dispute" | "captured_amount">
 
 const idOf = (value: string | { id: string } | null): string | null =>
   typeof value === "string" ? value : value?.id ?? null
@@ -138,7 +140,13 @@ async function detailsOf(stripe: Stripe, type: StripeEventType, object: EventObj
     }
     case "refund": {
       const refund = refundOf(object)
-      return { amount: refund.amount, refund, refunds: [refund] }
+      const charge = typeof object.charge === "string" ? await stripe.charges.retrieve(object.charge) : object.charge
+      return {
+        amount: refund.amount,
+        refund,
+        refunds: [refund],
+        ...(charge ? { captured_amount: fromStripeAmount(charge.amount_captured, charge.currency) } : {}),
+      }
     }
     case "charge": {
       const refunds = (await refundsOfCharge(stripe, object)).sort((a, b) => b.created - a.created)
@@ -149,7 +157,12 @@ async function detailsOf(stripe: Stripe, type: StripeEventType, object: EventObj
         )
       }
       const refund = refundOf(refunds[0])
-      return { amount: refund.amount, refund, refunds: refunds.map(refundOf) }
+      return {
+        amount: refund.amount,
+        refund,
+        refunds: refunds.map(refundOf),
+        captured_amount: fromStripeAmount(object.amount_captured, object.currency),
+      }
     }
   }
 }

@@ -23,9 +23,6 @@ export interface PaymentContext {
   } | null
   cart_id: string | null
   order_id: string | null
-  /** The lock that serialises everyone working on this purchase: the cart (as Medusa's own
-   * completeCartWorkflow uses), else the session. */
-  lock_key: string
 }
 
 type Amount = number | string | { toJSON?: () => unknown } | null | undefined
@@ -33,9 +30,22 @@ type Amount = number | string | { toJSON?: () => unknown } | null | undefined
 const sum = (items: { amount: Amount }[] | null | undefined): number =>
   Number((items ?? []).reduce((total, item) => MathBN.add(total, MathBN.convert(item.amount as never)), MathBN.convert(0)))
 
+type Query = { graph: (config: Record<string, unknown>) => Promise<{ data: Record<string, any>[] }> }
+
+/** The cart a payment collection belongs to, or null (a collection of an order, not a cart). */
+export async function cartOfPaymentCollection(query: Query, paymentCollectionId: string): Promise<string | null> {
+  const { data } = await query.graph({
+    entity: "cart_payment_collection",
+    fields: ["cart_id"],
+    filters: { payment_collection_id: paymentCollectionId },
+  })
+  return data[0]?.cart_id ?? null
+}
+
 /**
  * Reads the payment session, its payment (captured and refunded totals), the cart of its payment
- * collection and that cart's order. Read-only, so no compensation. Throws NOT_FOUND when the session
+ * collection and that cart's order, under the purchase's lock so the plan is made on fresh state.
+ * Read-only, so no compensation. Throws NOT_FOUND when the session
  * does not exist (yet): the row is retried on the backoff schedule. Without a session id (the row
  * was not claimed) there is nothing to read and it returns null.
  */
@@ -45,7 +55,7 @@ export const resolvePaymentContextStep = createStep(
     if (!input.session_id) {
       return new StepResponse<PaymentContext | null>(null)
     }
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const query = container.resolve(ContainerRegistrationKeys.QUERY) as unknown as Query
     const { data: sessions } = await query.graph({
       entity: "payment_session",
       fields: [
@@ -68,12 +78,7 @@ export const resolvePaymentContextStep = createStep(
     if (!session) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment session ${input.session_id} was not found`)
     }
-    const { data: cartLinks } = await query.graph({
-      entity: "cart_payment_collection",
-      fields: ["cart_id"],
-      filters: { payment_collection_id: session.payment_collection_id },
-    })
-    const cartId: string | null = cartLinks[0]?.cart_id ?? null
+    const cartId = await cartOfPaymentCollection(query, session.payment_collection_id)
     let orderId: string | null = null
     if (cartId) {
       const { data: orderLinks } = await query.graph({
@@ -105,7 +110,6 @@ export const resolvePaymentContextStep = createStep(
         : null,
       cart_id: cartId,
       order_id: orderId,
-      lock_key: cartId ?? session.id,
     }
     return new StepResponse<PaymentContext | null>(context)
   }

@@ -7,8 +7,11 @@ import { sessionStatusForAction, type SessionStatus } from "./session-status"
 /** What one event asks the workflow to do, decided from the event and the current state. */
 export interface PaymentWebhookPlan {
   authorize: boolean
-  /** Amount still to capture in Medusa (major units), or 0. */
-  capture_amount: number
+  /**
+   * What the provider has captured in total (major units), when the event says and Medusa may not
+   * have recorded it all; `remainingToCapture` turns it into the capture to make. Null: no capture.
+   */
+  capture_target: number | null
   session_status: SessionStatus | null
   complete_cart: boolean
   cart_id: string | null
@@ -23,7 +26,7 @@ export interface PaymentWebhookPlan {
 
 const NOTHING: PaymentWebhookPlan = {
   authorize: false,
-  capture_amount: 0,
+  capture_target: null,
   session_status: null,
   complete_cart: false,
   cart_id: null,
@@ -51,8 +54,8 @@ type EventFacts = Pick<PaymentWebhookEventDTO, "action" | "amount" | "payload" |
  * - authorized: authorize the session unless a payment exists;
  * - captured: authorize first when there is no payment (automatic capture), then capture the
  *   part of the provider's captured amount Medusa has not recorded (partial captures add up,
- *   nothing is captured twice);
- * - refunded: make sure the capture is recorded, then record the provider's refunds;
+ *   nothing is captured twice, never more than the provider captured);
+ * - refunded: make sure what the provider captured is recorded, then record its refunds;
  * - disputed: store the dispute on the payment;
  * - pending / requires_more / pending_authorization / failed / canceled: move the session status
  *   (forward only, decided in the step against the live status);
@@ -78,14 +81,13 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   }
 
   const authorize = movesMoney && !payment
-  let captureAmount = 0
-  if (payment && !payment.captured_at && !payment.canceled_at) {
-    if (event.action === "captured") {
-      const providerCaptured = event.amount ?? payment.amount
-      captureAmount = round(Math.max(0, Math.min(providerCaptured, payment.amount) - payment.captured_amount))
-    } else if (event.action === "refunded") {
-      captureAmount = round(payment.amount - payment.captured_amount)
-    }
+  const settled = !!payment && (!!payment.captured_at || !!payment.canceled_at)
+  const cap = payment?.amount ?? context.session.amount
+  let captureTarget: number | null = null
+  if (!settled && event.action === "captured") {
+    captureTarget = Math.min(event.amount ?? cap, cap)
+  } else if (!settled && event.action === "refunded" && typeof data.captured_amount === "number") {
+    captureTarget = Math.min(data.captured_amount, cap)
   }
   const refunds = event.action === "refunded" ? refundsOf(data) : []
   const dispute = event.action === "disputed" ? disputeOf(data, event.occurred_at) : null
@@ -93,7 +95,7 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   const sessionStatus = movesMoney || afterPayment ? null : sessionStatusForAction(event.action)
   const parts = [
     authorize ? "authorized" : null,
-    captureAmount ? `captured ${captureAmount}` : null,
+    captureTarget ? `captured up to ${captureTarget}` : null,
     refunds.length ? `refunds ${refunds.map((refund) => refund.id).join(" ")}` : null,
     dispute ? `dispute ${dispute.id} ${dispute.status}` : null,
     sessionStatus ? `session -> ${sessionStatus}` : null,
@@ -101,7 +103,7 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   ].filter(Boolean)
   return {
     authorize,
-    capture_amount: captureAmount,
+    capture_target: captureTarget,
     session_status: sessionStatus,
     complete_cart: completeCart,
     cart_id: context.cart_id,
@@ -136,6 +138,39 @@ function disputeOf(data: Record<string, unknown>, occurredAt: Date | string | nu
     amount: Number(dispute.amount ?? 0),
     reason: dispute.reason ?? null,
     occurred_at: occurredAt ? new Date(occurredAt).toISOString() : null,
+  }
+}
+
+/** What the capture decision needs to know about a payment. */
+export interface CapturedFacts {
+  captured_amount: number
+  captured_at: Date | string | null
+  canceled_at: Date | string | null
+}
+
+/**
+ * The capture to make now: the provider's captured total minus what Medusa already recorded on the
+ * payment (read under the lock, or as authorization just left it), never negative, nothing for a
+ * payment that is fully captured or canceled.
+ */
+export function remainingToCapture(target: number | null, payment: CapturedFacts | null): number {
+  if (target === null || !payment || payment.captured_at || payment.canceled_at) {
+    return 0
+  }
+  return round(Math.max(0, target - payment.captured_amount))
+}
+
+/** `CapturedFacts` of a payment as the Payment Module returns it (with its captures). */
+export function paymentFacts(
+  payment: { captures?: { amount: unknown }[] | null; captured_at?: Date | string | null; canceled_at?: Date | string | null } | null | undefined
+): CapturedFacts | null {
+  if (!payment) {
+    return null
+  }
+  return {
+    captured_amount: round((payment.captures ?? []).reduce((total, capture) => total + Number(capture.amount), 0)),
+    captured_at: payment.captured_at ?? null,
+    canceled_at: payment.canceled_at ?? null,
   }
 }
 
