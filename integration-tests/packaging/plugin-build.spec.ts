@@ -19,7 +19,20 @@ function writeApp(): void {
   fs.symlinkSync(ROOT, path.join(APP_DIR, "node_modules", "medusa-payment-webhooks"), "dir")
   fs.writeFileSync(
     path.join(APP_DIR, "package.json"),
-    JSON.stringify({ name: "packaging-app", private: true, version: "0.0.0" }, null, 2)
+    JSON.stringify(
+      {
+        name: "packaging-app",
+        private: true,
+        version: "0.0.0",
+        dependencies: {
+          "@medusajs/framework": "2.21.2",
+          "@medusajs/medusa": "2.21.2",
+          "medusa-payment-webhooks": "file:../..",
+        },
+      },
+      null,
+      2
+    )
   )
   fs.writeFileSync(
     path.join(APP_DIR, "medusa-config.js"),

@@ -37,6 +37,7 @@ describe("crash between the 200 and the end of processing", () => {
       STRIPE_API_PORT: String(sim.port),
       STRIPE_WEBHOOK_SECRET: SECRET,
       PAYMENT_WEBHOOKS_PROCESSING_LEASE_MS: "3000",
+      STRIPE_API_TIMEOUT_MS: "5000",
       PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE: "*/2 * * * * *",
       SEED_OUTPUT,
     })
@@ -82,7 +83,9 @@ describe("crash between the 200 and the end of processing", () => {
     })
     expect(response.status).toBe(200)
     expect(response.data.status).toBe("received")
-    await waitFor(async () => (await inboxRow(event.id))?.status === "processing", { what: "processing to start" })
+    await waitFor(async () => (await inboxRow(event.id))?.status === "processing" && sim.pendingFailures() === 0, {
+      what: "processing to hang inside the Stripe call",
+    })
     await app.crash()
 
     const abandoned = await inboxRow(event.id)
@@ -95,7 +98,9 @@ describe("crash between the 200 and the end of processing", () => {
         return row?.status === "processed" ? row : null
       },
       { timeoutMs: 60_000, intervalMs: 500, what: "the recovered row to be processed" }
-    )
+    ).catch(async (error) => {
+      throw new Error(`${error.message}\nrow: ${JSON.stringify(await inboxRow(event.id))}\n${app!.output().slice(-3000)}`)
+    })
     expect(processed.attempts).toBe(2)
     expect(processed.outcome).toContain("cart completed")
 

@@ -98,6 +98,11 @@ export class StripeSimulator {
     })
   }
 
+  /** How many injected failures (`failNext`) have not been used yet: 0 once the last one was hit. */
+  pendingFailures(): number {
+    return this.failures.reduce((total, rule) => total + rule.remaining, 0)
+  }
+
   /** Closes the server and every open connection (hung requests included) and cancels pending deliveries. */
   async stop(): Promise<void> {
     if (this.server.listening) {
