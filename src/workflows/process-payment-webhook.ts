@@ -15,7 +15,7 @@ import { refundIfCartNotCompletedStep } from "./steps/refund-if-cart-not-complet
 import { resolvePaymentContextStep } from "./steps/resolve-payment-context"
 import { resolvePaymentLockKeyStep } from "./steps/resolve-payment-lock-key"
 import { updatePaymentSessionStatusStep } from "./steps/update-payment-session-status"
-import { decidePaymentWebhookPlan, paymentFacts, remainingToCapture } from "./utils/plan"
+import { decidePaymentWebhookPlan, NOTHING_TO_DO, paymentFacts, remainingToCapture } from "./utils/plan"
 
 export const processPaymentWebhookWorkflowId = "process-payment-webhook"
 
@@ -94,11 +94,15 @@ export const processPaymentWebhookWorkflow = createWorkflow(
 
     releaseLockStep({ key: lockKey })
 
-    const outcome = transform({ plan, statusChange }, ({ plan, statusChange }) =>
-      statusChange && !statusChange.applied
-        ? `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied`
-        : plan.outcome
-    )
+    const outcome = transform({ plan, capture, statusChange }, ({ plan, capture, statusChange }) => {
+      if (statusChange && !statusChange.applied) {
+        return `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied`
+      }
+      if (capture.amount <= 0) {
+        return plan.outcome
+      }
+      return plan.outcome === NOTHING_TO_DO ? `captured ${capture.amount}` : `captured ${capture.amount}, ${plan.outcome}`
+    })
     const processed = when("payment-webhook-claimed", { event }, ({ event }) => !!event).then(() =>
       completePaymentWebhookEventStep({ id: input.event_id, outcome })
     )

@@ -20,9 +20,12 @@ export interface PaymentWebhookPlan {
   currency_code: string | null
   refunds: ProviderRefund[]
   dispute: StoredDispute | null
-  /** One line for the inbox row's `outcome`. */
+  /** One line for the inbox row's `outcome` (the capture actually made is added by the workflow). */
   outcome: string
 }
+
+/** The outcome of an event that asked for nothing Medusa did not already have. */
+export const NOTHING_TO_DO = "nothing to do"
 
 const NOTHING: PaymentWebhookPlan = {
   authorize: false,
@@ -35,7 +38,7 @@ const NOTHING: PaymentWebhookPlan = {
   currency_code: null,
   refunds: [],
   dispute: null,
-  outcome: "nothing to do",
+  outcome: NOTHING_TO_DO,
 }
 
 /** A refund or dispute event that arrived before Medusa has the payment it belongs to. */
@@ -95,7 +98,6 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   const sessionStatus = movesMoney || afterPayment ? null : sessionStatusForAction(event.action)
   const parts = [
     authorize ? "authorized" : null,
-    captureTarget ? `captured up to ${captureTarget}` : null,
     refunds.length ? `refunds ${refunds.map((refund) => refund.id).join(" ")}` : null,
     dispute ? `dispute ${dispute.id} ${dispute.status}` : null,
     sessionStatus ? `session -> ${sessionStatus}` : null,
@@ -112,7 +114,7 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
     currency_code: context.session.currency_code,
     refunds,
     dispute,
-    outcome: parts.length ? parts.join(", ") : "nothing to do",
+    outcome: parts.length ? parts.join(", ") : NOTHING_TO_DO,
   }
 }
 

@@ -174,6 +174,23 @@ describe("authorizePayment / getPaymentStatus", () => {
     expect((await provider.authorizePayment({ data: output.data })).status).toBe("captured")
   })
 
+  it("reads authorized for a partially captured intent, so Medusa records only what Stripe received", async () => {
+    const provider = h.provider()
+    const { authorized } = await authorizedCardPayment(provider)
+    const captured = await provider.capturePayment({ data: { ...authorized.data, amount_to_capture: 6 } })
+    expect(captured.data).toMatchObject({ status: "succeeded", amount: 1050, amount_received: 600 })
+    expect((await provider.getPaymentStatus({ data: captured.data })).status).toBe("authorized")
+    expect((await provider.authorizePayment({ data: captured.data })).status).toBe("authorized")
+  })
+
+  it("reads captured for a fully captured intent", async () => {
+    const provider = h.provider()
+    const { captured } = await capturedCardPayment(provider)
+    expect(captured.data).toMatchObject({ status: "succeeded", amount: 1050, amount_received: 1050 })
+    expect((await provider.getPaymentStatus({ data: captured.data })).status).toBe("captured")
+    expect((await provider.authorizePayment({ data: captured.data })).status).toBe("captured")
+  })
+
   it("reads pending before payment, requires_more for 3-D Secure and error after a decline", async () => {
     const provider = h.provider()
     const pending = await initiate(provider)

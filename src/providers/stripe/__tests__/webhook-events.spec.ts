@@ -134,6 +134,7 @@ describe("getWebhookActionAndData on simulator events", () => {
     expect(result.data).toMatchObject({ ...facts(event), session_id: sessionId, currency_code: "eur", payment_intent_id: intentId })
     expect(result.data).toMatchObject({
       amount: 1.5,
+      captured_amount: 10,
       refund: { id: dashboardRefund.id, amount: 1.5, status: "succeeded", medusa_initiated: false },
     })
     const refunds = (result.data as { refunds: unknown[] }).refunds
@@ -169,12 +170,25 @@ describe("getWebhookActionAndData on simulator events", () => {
         ...facts(event),
         session_id: sessionId,
         amount: 3,
+        captured_amount: 10,
         currency_code: "eur",
         payment_intent_id: intentId,
         refund: { id: refund.id, amount: 3, status: "succeeded", medusa_initiated: false },
         refunds: [{ id: refund.id, amount: 3, status: "succeeded", medusa_initiated: false }],
       },
     })
+  })
+
+  it("a refund of a partially captured charge reports what Stripe captured, not the intent amount", async () => {
+    const { sessionId, intentId } = await authorizedSession(10)
+    await provider.capturePayment({ data: { id: intentId, currency: "eur", amount_to_capture: 6 } })
+    await h.sim.refundFromDashboard(intentId, 100)
+    for (const type of ["refund.created", "charge.refunded"]) {
+      expect(await describe_(lastEvent(h.sim, type, intentId))).toMatchObject({
+        action: "refunded",
+        data: { session_id: sessionId, amount: 1, captured_amount: 6 },
+      })
+    }
   })
 
   it("charge.refund.updated of Medusa's own refund says medusa_initiated", async () => {
