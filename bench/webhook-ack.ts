@@ -20,7 +20,7 @@ const CORE_APP = path.join(ROOT, "tmp", "bench-core-app")
 function writeCoreApp(): void {
   fs.rmSync(CORE_APP, { recursive: true, force: true })
   fs.mkdirSync(CORE_APP, { recursive: true })
-  fs.writeFileSync(path.join(CORE_APP, "package.json"), JSON.stringify({ name: "bench-core-app", private: true }))
+  fs.writeFileSync(path.join(CORE_APP, "package.json"), JSON.stringify({ name: "bench-core-app", private: true, dependencies: { "@medusajs/medusa": "2.21.2" } }))
   fs.writeFileSync(
     path.join(CORE_APP, "medusa-config.js"),
     `const { defineConfig, Modules } = require("@medusajs/framework/utils")
@@ -98,8 +98,8 @@ async function main() {
     })
     const coreEnv = childEnv({ DATABASE_URL: await freshDatabase("bench_core"), LOG_LEVEL: "error" })
     writeCoreApp()
-    runMedusa(["db:migrate"], ROOT, pluginEnv)
-    runMedusa(["db:migrate"], CORE_APP, coreEnv)
+    await runMedusa(["db:migrate"], CORE_APP, coreEnv)
+    await runMedusa(["db:migrate"], ROOT, pluginEnv)
 
     const results: Record<string, Awaited<ReturnType<typeof hammer>>> = {}
     for (const [name, cwd, env] of [

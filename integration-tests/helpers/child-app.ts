@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process"
+import { spawn, type ChildProcess } from "node:child_process"
 import net from "node:net"
 import path from "node:path"
 import { Client } from "pg"
@@ -61,9 +61,21 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   }
 }
 
-/** Runs a medusa CLI command to completion (throws with its output on failure). */
-export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
-  return execFileSync(MEDUSA, args, { cwd, env, stdio: "pipe", encoding: "utf8" })
+/**
+ * Runs a medusa CLI command to completion (rejects with its output on failure). Asynchronous on
+ * purpose: this process keeps serving its own children (Postgres, the simulator) meanwhile.
+ */
+export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = ""
+    const child = spawn(MEDUSA, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+    child.stdout?.on("data", (chunk) => (output += chunk))
+    child.stderr?.on("data", (chunk) => (output += chunk))
+    child.on("error", reject)
+    child.on("exit", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`medusa ${args.join(" ")} exited with ${code}:\n${output.slice(-4000)}`))
+    )
+  })
 }
 
 /** Starts `medusa start` in `cwd` on a free port and waits until /health answers. */

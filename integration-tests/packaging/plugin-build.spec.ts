@@ -71,9 +71,9 @@ describe("the built plugin in a separate Medusa app", () => {
 
   beforeAll(async () => {
     const env = childEnv({ NODE_ENV: "production", DATABASE_URL: await freshDatabase(DATABASE) })
-    runMedusa(["plugin:build"], ROOT, env)
+    await runMedusa(["plugin:build"], ROOT, env)
     writeApp()
-    runMedusa(["db:migrate"], APP_DIR, env)
+    await runMedusa(["db:migrate"], APP_DIR, env)
     app = await startMedusa(APP_DIR, env)
     baseUrl = app.baseUrl
   })

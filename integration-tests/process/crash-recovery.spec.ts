@@ -41,8 +41,8 @@ describe("crash between the 200 and the end of processing", () => {
       PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE: "*/2 * * * * *",
       SEED_OUTPUT,
     })
-    runMedusa(["db:migrate"], ROOT, env)
-    runMedusa(["exec", "./scripts/seed-app.ts"], ROOT, env)
+    await runMedusa(["db:migrate"], ROOT, env)
+    await runMedusa(["exec", "./scripts/seed-app.ts"], ROOT, env)
     seed = JSON.parse(fs.readFileSync(SEED_OUTPUT, "utf8"))
   })
 

@@ -62,8 +62,8 @@ describe(`scale-out: 2 servers + 2 workers on Redis, ${PAYMENTS} payments`, () =
       PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE: "*/5 * * * * *",
       SEED_OUTPUT,
     })
-    runMedusa(["db:migrate"], ROOT, env)
-    runMedusa(["exec", "./scripts/seed-app.ts"], ROOT, env)
+    await runMedusa(["db:migrate"], ROOT, env)
+    await runMedusa(["exec", "./scripts/seed-app.ts"], ROOT, env)
     seed = JSON.parse(fs.readFileSync(SEED_OUTPUT, "utf8"))
     const started = await Promise.all([
       startMedusa(ROOT, { ...env, MEDUSA_WORKER_MODE: "server" }),
