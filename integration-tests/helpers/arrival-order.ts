@@ -1,27 +1,16 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import fc from "fast-check"
-import Stripe from "stripe"
+import type Stripe from "stripe"
 import processDuePaymentWebhooks from "../../src/jobs/process-due-payment-webhooks"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import type { PaymentWebhookEventDTO } from "../../src/modules/payment-webhooks/types"
 import type { StripeSimulator } from "../../src/testing/stripe-simulator"
-import { TEST_WEBHOOK_SECRET } from "./stripe-harness"
+import { signedStripeDelivery, type WebhookApi } from "./webhook-delivery"
 
 /** The part of the test runner's axios instance (`api`) that posts a raw, signed webhook body. */
-export type RawPostApi = {
-  post<T>(
-    url: string,
-    body: string,
-    config: {
-      headers: Record<string, string>
-      transformRequest: ((data: unknown) => unknown)[]
-      validateStatus: (status: number) => boolean
-    }
-  ): Promise<{ status: number; data: T }>
-}
+export type RawPostApi = WebhookApi
 
-const signer = new Stripe("sk_test_local")
 
 /** The PaymentIntent an event is about: the intent itself, or the charge's / refund's / dispute's. */
 function paymentIntentOf(event: Stripe.Event): string | null {
@@ -105,17 +94,7 @@ export async function deliver(api: RawPostApi, deliveries: ScheduledDelivery[], 
   await Promise.all(
     deliveries.map(async ({ event, startMs }) => {
       await sleep(startMs)
-      const payload = JSON.stringify(event, null, 2)
-      const signature = signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET })
-      const response = await api.post<{ status?: string; type?: string; message?: string }>(
-        `/hooks/payment/${provider}`,
-        payload,
-        {
-          headers: { "content-type": "application/json", "stripe-signature": signature },
-          transformRequest: [(data: unknown) => data],
-          validateStatus: () => true,
-        }
-      )
+      const response = await signedStripeDelivery(api, event, provider).post()
       if (response.status !== 200) {
         throw new Error(`${event.type} ${event.id} -> ${response.status} ${JSON.stringify(response.data)}`)
       }

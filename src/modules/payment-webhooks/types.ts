@@ -33,8 +33,8 @@ export interface PaymentWebhooksOptions {
 /** `PaymentWebhooksOptions` with every default applied. */
 export type ResolvedPaymentWebhooksOptions = Required<PaymentWebhooksOptions>
 
-/** What the HTTP route hands the inbox after the provider verified and mapped an event. */
-export interface RecordWebhookEventInput {
+/** What a provider told about an event, as the inbox stores it. */
+interface WebhookEventFacts {
   provider_id: string
   event_key: string
   event_type: string | null
@@ -43,22 +43,18 @@ export interface RecordWebhookEventInput {
   amount: number | null
   currency_code: string | null
   occurred_at: Date | null
+}
+
+/** What the HTTP route hands the inbox after the provider verified and mapped an event. */
+export interface RecordWebhookEventInput extends WebhookEventFacts {
   payload: Record<string, unknown>
   /** `ignored` for events that are verified but not ours to act on. */
   status: Extract<WebhookEventStatus, "received" | "ignored">
 }
 
 /** An inbox row as the service returns it. */
-export interface PaymentWebhookEventDTO {
+export interface PaymentWebhookEventDTO extends WebhookEventFacts {
   id: string
-  provider_id: string
-  event_key: string
-  event_type: string | null
-  action: string
-  session_id: string | null
-  amount: number | null
-  currency_code: string | null
-  occurred_at: Date | null
   status: WebhookEventStatus
   attempts: number
   next_attempt_at: Date | null
