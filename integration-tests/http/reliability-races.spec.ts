@@ -85,11 +85,13 @@ medusaIntegrationTestRunner({
       return { ...ready, paymentIntentId }
     }
 
+    /** The payment made through `sessionId`, even after Medusa replaced that session with a fresh one. */
     async function paymentOfSession(sessionId: string) {
-      const [session] = await paymentModule().listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-      return session.payment
-        ? paymentModule().retrievePayment(session.payment.id, { relations: ["captures", "refunds"] })
-        : null
+      const [payment] = await paymentModule().listPayments(
+        { payment_session_id: sessionId } as never,
+        { relations: ["captures", "refunds"], withDeleted: true }
+      )
+      return payment ?? null
     }
 
     /**

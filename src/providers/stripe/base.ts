@@ -266,10 +266,25 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
     return { data: toData(await this.cancelIntent(intentIdOf(data, "cancelPayment"), context, "cancelPayment")) }
   }
 
-  /** Cancels the session's intent; a session whose intent was never created has nothing to delete. */
+  /**
+   * Cancels the session's intent; a session whose intent was never created has nothing to delete, and
+   * one whose intent already succeeded (Medusa refunds it, then replaces the session) leaves the intent
+   * as it is: Stripe cannot cancel it and the money is handled by the refund.
+   */
   override async deletePayment({ data, context }: DeletePaymentInput): Promise<DeletePaymentOutput> {
     const id = stringField(data, "id")
-    return id ? { data: toData(await this.cancelIntent(id, context, "deletePayment")) } : { data }
+    if (!id) {
+      return { data }
+    }
+    try {
+      return { data: toData(await this.cancelIntent(id, context, "deletePayment")) }
+    } catch (error) {
+      const intent = await this.stripe_.paymentIntents.retrieve(id).catch(() => undefined)
+      if (intent?.status === "succeeded") {
+        return { data: toData(intent) }
+      }
+      throw error
+    }
   }
 
   /** The PaymentIntent as Stripe has it now. */

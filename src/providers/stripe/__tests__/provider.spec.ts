@@ -334,6 +334,13 @@ describe("cancelPayment / deletePayment", () => {
     expect((await provider.deletePayment({ data: output.data })).data).toMatchObject({ status: "canceled" })
     expect(await provider.deletePayment({ data: { session_id: "payses_x" } })).toEqual({ data: { session_id: "payses_x" } })
   })
+
+  it("deletes a session whose intent already succeeded without touching the intent", async () => {
+    const provider = h.provider()
+    const { captured, output } = await capturedCardPayment(provider)
+    expect((await provider.deletePayment({ data: captured.data })).data).toMatchObject({ id: output.id, status: "succeeded" })
+    expect(h.sim.paymentIntent(output.id)?.status).toBe("succeeded")
+  })
 })
 
 describe("retrievePayment and errors", () => {
