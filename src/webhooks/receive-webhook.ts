@@ -44,6 +44,7 @@ export async function receivePaymentWebhook(
   const actionable = action !== PaymentActions.NOT_SUPPORTED && sessionId !== null
 
   const inbox = scope.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+  const logger = scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   let recorded: Awaited<ReturnType<PaymentWebhooksModuleService["recordEvent"]>>
   try {
     recorded = await inbox.recordEvent({
@@ -60,14 +61,11 @@ export async function receivePaymentWebhook(
       status: actionable ? "received" : "ignored",
     })
   } catch (error) {
-    scope
-      .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-      .error(`payment-webhook inbox write failed for ${providerId}: ${(error as Error).message}`)
+    logger.error(`payment-webhook inbox write failed for ${providerId}: ${(error as Error).message}`)
     throw new WebhookHttpError("unavailable", "The webhook could not be stored; please retry")
   }
 
   const { event, created } = recorded
-  const logger = scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   logWebhookState(logger, {
     id: event.id,
     provider_id: providerId,
