@@ -61,6 +61,16 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   }
 }
 
+/** Environment that points a child app's Stripe providers at the simulator on `port`, signing with `secret`. */
+export function simulatorEnv(port: number, secret: string): Record<string, string> {
+  return {
+    STRIPE_API_KEY: "sk_test_local",
+    STRIPE_API_HOST: "localhost",
+    STRIPE_API_PORT: String(port),
+    STRIPE_WEBHOOK_SECRET: secret,
+  }
+}
+
 /**
  * Runs a medusa CLI command to completion (rejects with its output on failure). Asynchronous on
  * purpose: this process keeps serving its own children (Postgres, the simulator) meanwhile.

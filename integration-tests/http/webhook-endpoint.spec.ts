@@ -81,6 +81,13 @@ medusaIntegrationTestRunner({
         expect(await rowCount()).toBe(0)
       })
 
+      it("an empty body -> 400 invalid_payload", async () => {
+        const response = await post("stripe_stripe", "", { "stripe-signature": signed("") })
+        expect(response.status).toBe(400)
+        expect(response.data).toEqual({ type: "invalid_payload", message: "The request has no body" })
+        expect(await rowCount()).toBe(0)
+      })
+
       it("body over the 1 MiB default limit -> 413 payload_too_large", async () => {
         const body = JSON.stringify({ id: "evt_big", padding: "x".repeat(1024 * 1024) })
         const response = await post("stripe_stripe", body, { "stripe-signature": signed(body) })

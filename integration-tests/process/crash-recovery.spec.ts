@@ -4,7 +4,7 @@ import path from "node:path"
 import Stripe from "stripe"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 import { buildStripeEvent, startStripeSimulator, type StripeSimulator } from "../../src/testing/stripe-simulator"
-import { childEnv, freshDatabase, ROOT, runMedusa, startMedusa, type ChildApp } from "../helpers/child-app"
+import { childEnv, freshDatabase, ROOT, runMedusa, simulatorEnv, startMedusa, type ChildApp } from "../helpers/child-app"
 import { createCartReadyForPayment } from "../helpers/store-flow"
 import { waitFor } from "../helpers/stripe-harness"
 import { Client } from "pg"
@@ -32,10 +32,7 @@ describe("crash between the 200 and the end of processing", () => {
     databaseUrl = await freshDatabase(DATABASE)
     env = childEnv({
       DATABASE_URL: databaseUrl,
-      STRIPE_API_KEY: "sk_test_local",
-      STRIPE_API_HOST: "localhost",
-      STRIPE_API_PORT: String(sim.port),
-      STRIPE_WEBHOOK_SECRET: SECRET,
+      ...simulatorEnv(sim.port, SECRET),
       PAYMENT_WEBHOOKS_PROCESSING_LEASE_MS: "3000",
       STRIPE_API_TIMEOUT_MS: "5000",
       PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE: "*/2 * * * * *",

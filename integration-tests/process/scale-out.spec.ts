@@ -5,7 +5,7 @@ import { Client } from "pg"
 import Stripe from "stripe"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 import { startStripeSimulator, type StripeSimulator } from "../../src/testing/stripe-simulator"
-import { childEnv, freshDatabase, ROOT, runMedusa, startMedusa, type ChildApp } from "../helpers/child-app"
+import { childEnv, freshDatabase, ROOT, runMedusa, simulatorEnv, startMedusa, type ChildApp } from "../helpers/child-app"
 import { startRedis, type RedisServer } from "../helpers/redis"
 import { createCartReadyForPayment } from "../helpers/store-flow"
 import { waitFor } from "../helpers/stripe-harness"
@@ -52,10 +52,7 @@ describe(`scale-out: 2 servers + 2 workers on Redis, ${PAYMENTS} payments`, () =
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? "warn",
-      STRIPE_API_KEY: "sk_test_local",
-      STRIPE_API_HOST: "localhost",
-      STRIPE_API_PORT: String(sim.port),
-      STRIPE_WEBHOOK_SECRET: SECRET,
+      ...simulatorEnv(sim.port, SECRET),
       PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS: "500",
       PAYMENT_WEBHOOKS_RETRY_MAX_DELAY_MS: "5000",
       PAYMENT_WEBHOOKS_MAX_ATTEMPTS: "20",

@@ -8,27 +8,26 @@ const ACCEPTED_MEDIA_TYPES = ["application/json", "application/x-www-form-urlenc
 type RequestWithRawBody = MedusaRequest & { rawBody?: Buffer }
 
 /**
- * Middleware for the webhook route: makes sure the untouched request bytes are available as
- * `req.rawBody` (signatures are computed over them), refuses media types a provider does not send
- * (415) and bodies over the `maxBodyBytes` option (413), each with the JSON error body.
+ * Middleware for the webhook route: requires the untouched request bytes in `req.rawBody`
+ * (signatures are computed over them), refuses media types a provider does not send (415), empty
+ * bodies (400) and bodies over the `maxBodyBytes` option (413), each with the JSON error body.
  */
-export async function readWebhookBody(
+export function readWebhookBody(
   req: MedusaRequest,
   res: MedusaResponse,
   next: MedusaNextFunction
-): Promise<void> {
+): void {
   try {
     const maxBytes = req.scope.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE).options.maxBodyBytes
     assertMediaType(req.headers["content-type"])
-    const request = req as RequestWithRawBody
-    if (!Buffer.isBuffer(request.rawBody)) {
-      request.rawBody = await readStream(req, maxBytes)
-    }
-    if (request.rawBody.length > maxBytes) {
-      throw tooLarge(maxBytes)
-    }
-    if (request.rawBody.length === 0) {
+    // Medusa's body parser (declared with preserveRawBody for this path) has kept the exact bytes;
+    // it leaves none for a request without a body.
+    const rawBody = (req as RequestWithRawBody).rawBody
+    if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) {
       throw new WebhookHttpError("invalid_payload", "The request has no body")
+    }
+    if (rawBody.length > maxBytes) {
+      throw new WebhookHttpError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes`)
     }
     next()
   } catch (error) {
@@ -52,26 +51,4 @@ function assertMediaType(contentType: string | undefined): void {
 
 function tooLarge(maxBytes: number): WebhookHttpError {
   return new WebhookHttpError("payload_too_large", `The body is larger than the limit of ${maxBytes} bytes`)
-}
-
-function readStream(req: MedusaRequest, maxBytes: number): Promise<Buffer> {
-  if (req.readableEnded) {
-    return Promise.resolve(Buffer.alloc(0))
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxBytes) {
-        req.removeAllListeners("data")
-        req.resume()
-        reject(tooLarge(maxBytes))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on("end", () => resolve(Buffer.concat(chunks)))
-    req.on("error", reject)
-  })
 }

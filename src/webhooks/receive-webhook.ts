@@ -127,7 +127,7 @@ function numberOrNull(value: unknown): number | null {
   if (value === null || value === undefined || value === "") {
     return null
   }
-  const parsed = Number(typeof value === "object" && "toJSON" in (value as object) ? (value as { toJSON(): unknown }).toJSON() : value)
+  const parsed = Number(value)
   return Number.isFinite(parsed) ? parsed : null
 }
 

@@ -16,7 +16,6 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     id: "pay_1",
     amount: 100,
     captured_amount: 0,
-    refunded_amount: 0,
     captured_at: null,
     canceled_at: null,
     ...overrides,

@@ -1,8 +1,9 @@
-import type { BigNumberInput, IEventBusModuleService, IPaymentModuleService, Logger, PaymentDTO } from "@medusajs/framework/types"
+import type { IEventBusModuleService, IPaymentModuleService, Logger, PaymentDTO } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+import { sumAmounts } from "../utils/amounts"
 
 export const refundIfCartNotCompletedStepId = "refund-if-cart-not-completed"
 
@@ -39,11 +40,8 @@ export const refundIfCartNotCompletedStep = createStep(
     const payment: PaymentDTO = await paymentModule.retrievePayment(input.payment_id, {
       relations: ["captures", "refunds"],
     })
-    const total = (items: { amount: BigNumberInput }[] | undefined) =>
-      (items ?? []).reduce((sum, item) => MathBN.add(sum, item.amount), MathBN.convert(0))
-    const captured = total(payment.captures)
-    const refunded = total(payment.refunds)
-    const refundable = MathBN.sub(captured, refunded)
+    const captured = sumAmounts(payment.captures)
+    const refundable = MathBN.sub(captured, sumAmounts(payment.refunds))
     let outcome: string
     if (MathBN.gt(refundable, 0)) {
       await paymentModule.refundPayment({
@@ -52,8 +50,8 @@ export const refundIfCartNotCompletedStep = createStep(
         note: `Cart ${input.cart_id} could not be completed`,
       })
       outcome = `compensated: refunded ${refundable.toString()} because the cart could not be completed`
-    } else if (MathBN.gt(captured, 0)) {
-      outcome = `compensated: captured ${captured.toString()} already refunded because the cart could not be completed`
+    } else if (captured > 0) {
+      outcome = `compensated: captured ${captured} already refunded because the cart could not be completed`
     } else {
       await paymentModule.cancelPayment(payment.id)
       outcome = "compensated: authorization voided because the cart could not be completed"

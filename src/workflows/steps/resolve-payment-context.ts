@@ -1,5 +1,6 @@
-import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { sumAmounts } from "../utils/amounts"
 
 export const resolvePaymentContextStepId = "resolve-payment-context"
 
@@ -17,7 +18,6 @@ export interface PaymentContext {
     id: string
     amount: number
     captured_amount: number
-    refunded_amount: number
     captured_at: Date | null
     canceled_at: Date | null
   } | null
@@ -25,10 +25,6 @@ export interface PaymentContext {
   order_id: string | null
 }
 
-type Amount = number | string | { toJSON?: () => unknown } | null | undefined
-
-const sum = (items: { amount: Amount }[] | null | undefined): number =>
-  Number((items ?? []).reduce((total, item) => MathBN.add(total, MathBN.convert(item.amount as never)), MathBN.convert(0)))
 
 type Query = { graph: (config: Record<string, unknown>) => Promise<{ data: Record<string, any>[] }> }
 
@@ -43,7 +39,7 @@ export async function cartOfPaymentCollection(query: Query, paymentCollectionId:
 }
 
 /**
- * Reads the payment session, its payment (captured and refunded totals), the cart of its payment
+ * Reads the payment session, its payment (captured total), the cart of its payment
  * collection and that cart's order, under the purchase's lock so the plan is made on fresh state.
  * Read-only, so no compensation. Throws NOT_FOUND when the session
  * does not exist (yet): the row is retried on the backoff schedule. Without a session id (the row
@@ -70,7 +66,6 @@ export const resolvePaymentContextStep = createStep(
         "payment.captured_at",
         "payment.canceled_at",
         "payment.captures.amount",
-        "payment.refunds.amount",
       ],
       filters: { id: input.session_id },
     })
@@ -102,8 +97,7 @@ export const resolvePaymentContextStep = createStep(
         ? {
             id: payment.id,
             amount: Number(payment.amount),
-            captured_amount: sum(payment.captures as { amount: Amount }[]),
-            refunded_amount: sum(payment.refunds as { amount: Amount }[]),
+            captured_amount: sumAmounts(payment.captures as { amount: unknown }[]),
             captured_at: payment.captured_at ? new Date(payment.captured_at as unknown as string) : null,
             canceled_at: payment.canceled_at ? new Date(payment.canceled_at as unknown as string) : null,
           }

@@ -1,3 +1,4 @@
+import { sumAmounts } from "./amounts"
 import type { PaymentWebhookEventDTO } from "../../modules/payment-webhooks/types"
 import type { PaymentContext } from "../steps/resolve-payment-context"
 import type { ProviderRefund } from "../steps/record-provider-refunds"
@@ -170,7 +171,7 @@ export function paymentFacts(
     return null
   }
   return {
-    captured_amount: round((payment.captures ?? []).reduce((total, capture) => total + Number(capture.amount), 0)),
+    captured_amount: sumAmounts(payment.captures),
     captured_at: payment.captured_at ?? null,
     canceled_at: payment.canceled_at ?? null,
   }
