@@ -1,17 +1,26 @@
 /**
- * Public API of medusa-payment-webhooks for code in a Medusa app: the workflow, the inbox module's
- * key and types, and the names of the events the plugin emits.
+ * Public API of medusa-payment-webhooks for code in a Medusa app: the processing entry points and
+ * workflows, the inbox module's key and types, the provider contract and the names of the events
+ * the plugin emits.
  */
 export { PAYMENT_WEBHOOKS_MODULE } from "./modules/payment-webhooks"
 export type {
+  PaymentWebhookAttemptDTO,
   PaymentWebhookEventDTO,
   PaymentWebhooksOptions,
+  WebhookAttemptResult,
+  WebhookEventSource,
   WebhookEventStatus,
 } from "./modules/payment-webhooks/types"
 export {
   processPaymentWebhookWorkflow,
   processPaymentWebhookWorkflowId,
   type ProcessPaymentWebhookInput,
+  type ProcessPaymentWebhookResult,
 } from "./workflows/process-payment-webhook"
-export { PAYMENT_WEBHOOK_RECEIVED_EVENT } from "./webhooks/receive-webhook"
-export { PAYMENT_WEBHOOK_DEAD_EVENT, processPaymentWebhookEvent } from "./webhooks/process-event"
+export { givePaymentBackWorkflow, givePaymentBackWorkflowId, type GivePaymentBackInput } from "./workflows/give-payment-back"
+export { PaymentWebhookEvents, type PaymentWebhookEventName } from "./events"
+export { processPaymentWebhookEvent, type ProcessOutcome, type ProcessEventOptions } from "./processing/process-event"
+export { drainDuePaymentWebhooks, type DrainCounts } from "./processing/drain"
+export { currentProcessingLease, LeaseLostError, type ProcessingLease } from "./processing/lease"
+export * from "./providers/webhook-contract"

@@ -1,8 +1,8 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { MAX_BODY_BYTES_CEILING } from "../modules/payment-webhooks/utils/options"
-import { webhookAwareErrorHandler } from "../webhooks/body-errors"
-import { raiseCoreWebhookBodyLimit } from "../webhooks/core-body-parser"
-import { readWebhookBody } from "../webhooks/read-body"
+import { webhookAwareErrorHandler } from "../endpoint/body-errors"
+import { raiseCoreWebhookBodyLimit } from "../endpoint/core-body-parser"
+import { readWebhookBody } from "../endpoint/read-body"
 
 raiseCoreWebhookBodyLimit()
 

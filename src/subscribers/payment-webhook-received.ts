@@ -1,6 +1,6 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { PAYMENT_WEBHOOK_RECEIVED_EVENT } from "../webhooks/receive-webhook"
-import { processPaymentWebhookEvent } from "../webhooks/process-event"
+import { PaymentWebhookEvents } from "../events"
+import { processPaymentWebhookEvent } from "../processing/process-event"
 
 /** Processes a webhook event as soon as the route has stored and acknowledged it. */
 export default async function paymentWebhookReceivedHandler({ event, container }: SubscriberArgs<{ id: string }>) {
@@ -8,6 +8,6 @@ export default async function paymentWebhookReceivedHandler({ event, container }
 }
 
 export const config: SubscriberConfig = {
-  event: PAYMENT_WEBHOOK_RECEIVED_EVENT,
+  event: PaymentWebhookEvents.RECEIVED,
   context: { subscriberId: "medusa-payment-webhooks-process" },
 }

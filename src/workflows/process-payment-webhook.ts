@@ -1,57 +1,61 @@
-import {
-  acquireLockStep,
-  authorizePaymentSessionStep,
-  capturePaymentWorkflow,
-  completeCartWorkflow,
-  emitEventStep,
-  releaseLockStep,
-} from "@medusajs/core-flows"
+import { capturePaymentWorkflow, completeCartWorkflow, emitEventStep } from "@medusajs/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { claimPaymentWebhookEventStep } from "./steps/claim-payment-webhook-event"
-import { completePaymentWebhookEventStep } from "./steps/complete-payment-webhook-event"
+import { PaymentWebhookEvents } from "../events"
+import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
+import { assertLeaseHeldStep } from "./steps/assert-lease-held"
+import { recordPaymentAuthorizationStep } from "./steps/record-payment-authorization"
 import { recordPaymentDisputeStep } from "./steps/record-payment-dispute"
 import { recordProviderRefundsStep } from "./steps/record-provider-refunds"
-import { refundIfCartNotCompletedStep } from "./steps/refund-if-cart-not-completed"
+import { releasePaymentLockStep } from "./steps/release-payment-lock"
 import { resolvePaymentContextStep } from "./steps/resolve-payment-context"
 import { resolvePaymentLockKeyStep } from "./steps/resolve-payment-lock-key"
+import { resolveWebhookEventStep } from "./steps/resolve-webhook-event"
 import { updatePaymentSessionStatusStep } from "./steps/update-payment-session-status"
 import { decidePaymentWebhookPlan, NOTHING_TO_DO, paymentFacts, remainingToCapture } from "./utils/plan"
 
 export const processPaymentWebhookWorkflowId = "process-payment-webhook"
 
-/** Emitted when a dispute on a payment was opened or changed. */
-export const PAYMENT_DISPUTED_EVENT = "payment.disputed"
-
-/** Input of `processPaymentWebhookWorkflow`: the inbox row to process. */
+/**
+ * Input of `processPaymentWebhookWorkflow`: an inbox row claimed by the processing loop
+ * (`processPaymentWebhookEvent`), and the fencing token of that claim.
+ */
 export interface ProcessPaymentWebhookInput {
   event_id: string
+  token: number
 }
 
-const LOCK_TIMEOUT_SECONDS = 30
-const LOCK_TTL_SECONDS = 120
+/** What the workflow did with the event: the row's final status and its outcome line. */
+export interface ProcessPaymentWebhookResult {
+  status: "processed" | "ignored"
+  outcome: string
+}
 
 /**
- * Processes one stored webhook event, exactly once:
- * claim the inbox row -> lock the purchase's cart -> read the session, payment, cart and order ->
- * authorize, or capture what is not captured yet -> record provider refunds and disputes, or move
- * the session status forward -> complete the cart if it has no order yet (still holding the lock,
- * so the storefront's own completion waits and then finds the order; if completion fails the money
- * is given back) -> release the lock -> mark the row processed.
+ * Applies one claimed webhook event to Medusa, exactly once:
+ * complete the event at the provider if the acknowledgement could not -> lock the purchase's cart ->
+ * read the session, payment, cart and order -> authorize, or capture what is not captured yet ->
+ * record provider refunds and disputes, or move the session status forward -> complete the cart if
+ * it has no order yet (still holding the lock, so the storefront's own completion waits and then
+ * finds the order) -> release the lock.
+ *
+ * The processing loop claims the row before and records the result after; it also gives the money
+ * back when the cart can never become an order.
  */
 export const processPaymentWebhookWorkflow = createWorkflow(
   processPaymentWebhookWorkflowId,
   (input: ProcessPaymentWebhookInput) => {
-    const event = claimPaymentWebhookEventStep({ id: input.event_id })
-    const sessionId = transform({ event }, ({ event }) => event?.session_id ?? null)
+    const event = resolveWebhookEventStep(input)
+    const sessionId = transform({ event }, ({ event }) => event.session_id ?? null)
     const lockKey = resolvePaymentLockKeyStep({ session_id: sessionId })
 
-    acquireLockStep({ key: lockKey, timeout: LOCK_TIMEOUT_SECONDS, ttl: LOCK_TTL_SECONDS })
+    acquirePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
+    assertLeaseHeldStep()
 
     const context = resolvePaymentContextStep({ session_id: sessionId })
     const plan = transform({ event, context }, ({ event, context }) => decidePaymentWebhookPlan(event, context))
 
     const authorized = when("authorize-payment-session", { plan }, ({ plan }) => plan.authorize).then(() =>
-      authorizePaymentSessionStep({ id: sessionId as string, context: {} })
+      recordPaymentAuthorizationStep({ session_id: sessionId as string })
     )
     const capture = transform({ plan, context, authorized }, ({ plan, context, authorized }) => ({
       payment_id: (context?.payment?.id ?? authorized?.id ?? null) as string,
@@ -59,8 +63,6 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     }))
 
     when("capture-payment", { capture }, ({ capture }) => capture.amount > 0 && !!capture.payment_id).then(() => {
-      // A capture cannot be undone: if cart completion fails after it, the money is given back by
-      // refundIfCartNotCompletedStep's compensation, never by reversing this step.
       capturePaymentWorkflow.runAsStep({ input: capture })
     })
 
@@ -78,7 +80,7 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     )
     when("emit-payment-disputed", { dispute }, ({ dispute }) => !!dispute).then(() => {
       emitEventStep({
-        eventName: PAYMENT_DISPUTED_EVENT,
+        eventName: PaymentWebhookEvents.PAYMENT_DISPUTED,
         data: transform({ plan, dispute }, ({ plan, dispute }) => ({ id: plan.payment_id, dispute })),
       })
     })
@@ -88,25 +90,28 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     )
 
     when("complete-cart", { plan }, ({ plan }) => plan.complete_cart).then(() => {
-      refundIfCartNotCompletedStep({ event_id: input.event_id, payment_id: capture.payment_id, cart_id: plan.cart_id as string })
+      assertLeaseHeldStep().config({ name: "assert-lease-held-before-completion" })
       completeCartWorkflow.runAsStep({ input: { id: plan.cart_id as string } })
     })
 
-    releaseLockStep({ key: lockKey })
+    releasePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
 
-    const outcome = transform({ plan, capture, statusChange }, ({ plan, capture, statusChange }) => {
-      if (statusChange && !statusChange.applied) {
-        return `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied`
+    const result = transform(
+      { plan, capture, statusChange, sessionId },
+      ({ plan, capture, statusChange, sessionId }): ProcessPaymentWebhookResult => {
+        if (!sessionId) {
+          return { status: "ignored", outcome: "not about a Medusa payment session" }
+        }
+        if (statusChange && !statusChange.applied) {
+          return { status: "processed", outcome: `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied` }
+        }
+        if (capture.amount <= 0) {
+          return { status: "processed", outcome: plan.outcome }
+        }
+        const captured = `captured ${capture.amount}`
+        return { status: "processed", outcome: plan.outcome === NOTHING_TO_DO ? captured : `${captured}, ${plan.outcome}` }
       }
-      if (capture.amount <= 0) {
-        return plan.outcome
-      }
-      return plan.outcome === NOTHING_TO_DO ? `captured ${capture.amount}` : `captured ${capture.amount}, ${plan.outcome}`
-    })
-    const processed = when("payment-webhook-claimed", { event }, ({ event }) => !!event).then(() =>
-      completePaymentWebhookEventStep({ id: input.event_id, outcome })
     )
-
-    return new WorkflowResponse(processed)
+    return new WorkflowResponse(result)
   }
 )

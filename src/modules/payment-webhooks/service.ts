@@ -1,19 +1,26 @@
-import type { Context } from "@medusajs/framework/types"
+import type { Context, IEventBusModuleService } from "@medusajs/framework/types"
 import {
   generateEntityId,
   InjectManager,
   MedusaContext,
   MedusaError,
   MedusaService,
+  Modules,
 } from "@medusajs/framework/utils"
+import { PaymentWebhookEvents } from "../../events"
+import PaymentSessionCheck from "./models/payment-session-check"
+import PaymentWebhookAttempt from "./models/payment-webhook-attempt"
 import PaymentWebhookEvent from "./models/payment-webhook-event"
 import type {
+  ClaimedWebhookEvent,
+  FinishWebhookEventInput,
+  PaymentWebhookAttemptDTO,
   PaymentWebhookEventDTO,
   PaymentWebhooksOptions,
   RecordWebhookEventInput,
   RecordWebhookEventResult,
   ResolvedPaymentWebhooksOptions,
-  WebhookEventStatus,
+  WebhookEventFacts,
 } from "./types"
 import { resolvePaymentWebhooksOptions } from "./utils/options"
 
@@ -22,25 +29,64 @@ type Knex = {
 }
 type ManagerLike = { getKnex: () => Knex; getTransactionContext?: () => Knex | undefined }
 
-const TABLE = "payment_webhook_event"
+const EVENTS = "payment_webhook_event"
+const ATTEMPTS = "payment_webhook_attempt"
+const CHECKS = "payment_session_check"
+
+/** The statuses of rows that still need (another) attempt. */
+const UNFINISHED = "('received', 'processing', 'failed')"
+
+/** What a session check records. */
+export interface SessionCheckInput {
+  session_id: string
+  provider_id: string
+  last_status: string | null
+  next_check_at: Date
+}
 
 /**
- * The durable inbox. It owns the `payment_webhook_event` table; every state change of a row goes
- * through one atomic SQL statement here, so concurrent deliveries, subscribers and recovery jobs
- * (on any number of processes) can never both win the same row.
+ * The durable inbox. It owns its tables; every state change of a row goes through one atomic SQL
+ * statement here, so concurrent deliveries, subscribers and recovery jobs (on any number of
+ * processes) can never both win the same row.
+ *
+ * Claims hand out a fencing token (the attempt number). Renewing the lease and finishing the row
+ * only change it while it is still `processing` under that token: a worker that lost its lease
+ * (it was paused, another took over) changes nothing.
  */
-class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent }) {
+class PaymentWebhooksModuleService extends MedusaService({
+  PaymentWebhookEvent,
+  PaymentWebhookAttempt,
+  PaymentSessionCheck,
+}) {
   readonly options: ResolvedPaymentWebhooksOptions
+  private readonly container_: Record<string, unknown>
 
   constructor(container: Record<string, unknown>, options: PaymentWebhooksOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
+    this.container_ = container
     this.options = resolvePaymentWebhooksOptions(options)
+  }
+
+  /**
+   * Medusa's module lifecycle: when the application has started, ask (on the event bus, so a worker
+   * handles it) for the rows a previous process left behind to be recovered now rather than at the
+   * recovery job's next run.
+   */
+  __hooks = {
+    onApplicationStart: async (): Promise<void> => {
+      const eventBus = this.container_[Modules.EVENT_BUS] as IEventBusModuleService | undefined
+      await eventBus?.emit({
+        name: PaymentWebhookEvents.RECOVERY_REQUESTED,
+        data: { requested_at: new Date().toISOString() },
+      })
+    },
   }
 
   /**
    * Stores a verified delivery, or - when a row with the same `(provider_id, event_key)` exists -
    * counts one more delivery on it. One `INSERT ... ON CONFLICT` statement: no read-then-write race.
+   * A `received` row is due for the recovery job one lease later, in case its trigger is lost.
    */
   @InjectManager()
   async recordEvent(
@@ -49,14 +95,14 @@ class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent }
   ): Promise<RecordWebhookEventResult> {
     const amount = input.amount === null ? null : String(input.amount)
     const { rows } = await knexOf(sharedContext).raw(
-      `INSERT INTO ${TABLE} (id, provider_id, event_key, event_type, action, session_id, amount,
-         raw_amount, currency_code, occurred_at, status, attempts, next_attempt_at, deliveries, payload,
-         processed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?, ?, ?, 0,
+      `INSERT INTO ${EVENTS} (id, provider_id, event_key, event_type, action, session_id, amount,
+         raw_amount, currency_code, occurred_at, status, source, attempts, next_attempt_at, deliveries,
+         payload, processed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?, ?, ?, ?, 0,
          CASE WHEN ? = 'received' THEN now() + (? * interval '1 millisecond') END, 1, ?::jsonb,
          CASE WHEN ? = 'ignored' THEN now() END)
        ON CONFLICT (provider_id, event_key) WHERE deleted_at IS NULL
-       DO UPDATE SET deliveries = ${TABLE}.deliveries + 1, updated_at = now()
+       DO UPDATE SET deliveries = ${EVENTS}.deliveries + 1, updated_at = now()
        RETURNING *, (xmax = 0) AS inserted`,
       [
         generateEntityId(undefined, "pwhevt"),
@@ -70,6 +116,7 @@ class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent }
         input.currency_code,
         input.occurred_at,
         input.status,
+        input.source ?? "webhook",
         input.status,
         this.options.processingLeaseMs,
         JSON.stringify(input.payload),
@@ -77,81 +124,169 @@ class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent }
       ]
     )
     const { inserted, ...row } = rows[0]
-    return { event: toDTO(row), created: inserted === true }
+    return { event: toEventDTO(row), created: inserted === true }
   }
 
   /**
-   * Takes a row for processing: `received` rows at once, `failed` rows once their retry is due and
-   * `processing` rows whose lease expired (the process that held them died). Returns null when the
-   * row is not claimable - someone else has it, or it is finished.
+   * Takes a row for processing and opens its attempt record: `received` rows at once, `failed` rows
+   * once their retry is due and `processing` rows whose lease ran out (the worker died; its open
+   * attempt is closed as `abandoned`). With `force`, a `failed` or `dead` row is taken whatever its
+   * schedule says (a manual replay). Returns null when the row is not claimable: someone else holds
+   * it, or it is finished.
    */
   @InjectManager()
   async claimEvent(
     id: string,
+    claim: { worker: string; force?: boolean },
     @MedusaContext() sharedContext: Context = {}
-  ): Promise<PaymentWebhookEventDTO | null> {
+  ): Promise<ClaimedWebhookEvent | null> {
     const { rows } = await knexOf(sharedContext).raw(
-      `UPDATE ${TABLE}
-          SET status = 'processing', attempts = attempts + 1,
-              next_attempt_at = now() + (? * interval '1 millisecond'), updated_at = now()
-        WHERE id = ? AND deleted_at IS NULL
-          AND (status = 'received'
-               OR (status IN ('failed', 'processing') AND next_attempt_at <= now()))
-        RETURNING *`,
-      [this.options.processingLeaseMs, id]
+      `WITH claimed AS (
+         UPDATE ${EVENTS}
+            SET status = 'processing', attempts = attempts + 1,
+                next_attempt_at = now() + (? * interval '1 millisecond'), updated_at = now()
+          WHERE id = ? AND deleted_at IS NULL
+            AND (status = 'received'
+                 OR (status IN ('failed', 'processing') AND next_attempt_at <= now())
+                 OR (? AND status IN ('failed', 'dead')))
+          RETURNING *
+       ), abandoned AS (
+         UPDATE ${ATTEMPTS} SET ended_at = now(), result = 'abandoned', updated_at = now()
+          WHERE event_id IN (SELECT id FROM claimed) AND ended_at IS NULL
+       ), opened AS (
+         INSERT INTO ${ATTEMPTS} (id, event_id, attempt, worker, started_at, result)
+         SELECT ?, id, attempts, ?, now(), 'running' FROM claimed
+       )
+       SELECT * FROM claimed`,
+      [this.options.processingLeaseMs, id, claim.force === true, generateEntityId(undefined, "pwhatt"), claim.worker]
     )
-    return rows[0] ? toDTO(rows[0]) : null
-  }
-
-  /** Marks a claimed row finished (`processed`, or `ignored` when there was nothing to do). */
-  @InjectManager()
-  async completeEvent(
-    id: string,
-    result: { status: Extract<WebhookEventStatus, "processed" | "ignored">; outcome?: string | null },
-    @MedusaContext() sharedContext: Context = {}
-  ): Promise<PaymentWebhookEventDTO> {
-    return this.transition(
-      id,
-      `status = ?, outcome = ?, processed_at = now(), next_attempt_at = NULL`,
-      [result.status, result.outcome ?? null],
-      sharedContext
-    )
+    return rows[0] ? { event: toEventDTO(rows[0]), token: Number(rows[0].attempts) } : null
   }
 
   /**
-   * Records a failed attempt. With `retryAt` the row becomes `failed` and is due again then;
-   * without it the row is `dead` (no attempts left, or an error that can never succeed).
+   * Extends the lease of the worker holding `token` by one `processingLeaseMs`. Returns false when
+   * the row is no longer `processing` under that token (the lease was lost).
    */
   @InjectManager()
-  async failEvent(
+  async renewLease(
     id: string,
-    failure: { error: string; retryAt: Date | null; outcome?: string | null },
+    token: number,
     @MedusaContext() sharedContext: Context = {}
-  ): Promise<PaymentWebhookEventDTO> {
-    return this.transition(
-      id,
-      `status = ?, last_error = ?, next_attempt_at = ?, outcome = COALESCE(?, outcome)`,
-      [failure.retryAt ? "failed" : "dead", failure.error.slice(0, 2000), failure.retryAt, failure.outcome ?? null],
-      sharedContext
+  ): Promise<boolean> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `UPDATE ${EVENTS} SET next_attempt_at = now() + (? * interval '1 millisecond'), updated_at = now()
+        WHERE id = ? AND deleted_at IS NULL AND status = 'processing' AND attempts = ?
+        RETURNING id`,
+      [this.options.processingLeaseMs, id, token]
     )
+    return rows.length > 0
   }
 
   /**
-   * Ids of rows that need (another) processing attempt now: due retries, and rows whose processing
-   * lease expired or that were never processed (a crash between the answer and the subscriber).
+   * Replaces what the provider's acknowledgement-time mapping said about the event by what
+   * processing found out (e.g. the session of a refund, looked up at the provider). Fenced like
+   * every write of a worker; returns the row, or null when `token` no longer holds it.
+   */
+  @InjectManager()
+  async storeResolvedFacts(
+    id: string,
+    token: number,
+    facts: WebhookEventFacts & { payload: Record<string, unknown> },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<PaymentWebhookEventDTO | null> {
+    const amount = facts.amount === null ? null : String(facts.amount)
+    const { rows } = await knexOf(sharedContext).raw(
+      `UPDATE ${EVENTS}
+          SET event_type = ?, action = ?, session_id = ?, amount = ?::numeric, raw_amount = ?::jsonb,
+              currency_code = ?, occurred_at = ?, payload = ?::jsonb, updated_at = now()
+        WHERE id = ? AND deleted_at IS NULL AND status = 'processing' AND attempts = ?
+        RETURNING *`,
+      [
+        facts.event_type,
+        facts.action,
+        facts.session_id,
+        amount,
+        amount === null ? null : JSON.stringify({ value: amount, precision: 20 }),
+        facts.currency_code,
+        facts.occurred_at,
+        JSON.stringify(facts.payload),
+        id,
+        token,
+      ]
+    )
+    return rows[0] ? toEventDTO(rows[0]) : null
+  }
+
+  /**
+   * The one write that ends an attempt: the row becomes `processed`/`ignored`, `failed` (due again
+   * at `retryAt`) or `dead`, and the attempt record is closed. Only while the row is `processing`
+   * under `token`; otherwise the row is left alone, the attempt is recorded as `lease_lost`, and
+   * null is returned.
+   */
+  @InjectManager()
+  async finishEvent(
+    id: string,
+    token: number,
+    finish: FinishWebhookEventInput,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<PaymentWebhookEventDTO | null> {
+    const done = finish.status === "processed" || finish.status === "ignored"
+    const error = "error" in finish ? finish.error.slice(0, 2000) : null
+    const retryAt = finish.status === "failed" ? finish.retryAt : null
+    const payload = done && finish.payload !== undefined ? JSON.stringify(finish.payload) : null
+    const { rows } = await knexOf(sharedContext).raw(
+      `WITH finished AS (
+         UPDATE ${EVENTS}
+            SET status = ?, outcome = COALESCE(?, outcome), last_error = CASE WHEN ? THEN last_error ELSE ? END,
+                next_attempt_at = ?, processed_at = CASE WHEN ? THEN now() ELSE processed_at END,
+                payload = COALESCE(?::jsonb, payload), updated_at = now()
+          WHERE id = ? AND deleted_at IS NULL AND status = 'processing' AND attempts = ?
+          RETURNING *
+       ), closed AS (
+         UPDATE ${ATTEMPTS}
+            SET ended_at = now(), updated_at = now(), error = ?, outcome = ?,
+                result = CASE WHEN EXISTS (SELECT 1 FROM finished) THEN ? ELSE 'lease_lost' END
+          WHERE event_id = ? AND attempt = ? AND (ended_at IS NULL OR result = 'abandoned')
+       )
+       SELECT * FROM finished`,
+      [
+        finish.status,
+        finish.outcome ?? null,
+        done,
+        error,
+        retryAt,
+        done,
+        payload,
+        id,
+        token,
+        error,
+        finish.outcome ?? null,
+        finish.status,
+        id,
+        token,
+      ]
+    )
+    return rows[0] ? toEventDTO(rows[0]) : null
+  }
+
+  /**
+   * Ids of rows that need (another) attempt now: due retries, rows whose lease ran out, `received`
+   * rows whose trigger was lost (due one lease after they were stored) and, with `receivedBefore`,
+   * every `received` row stored before that moment (at boot, nothing older can still be in flight
+   * in this process).
    */
   @InjectManager()
   async listDueEventIds(
-    limit: number = this.options.recoveryBatchSize,
+    query: { limit?: number; receivedBefore?: Date } = {},
     @MedusaContext() sharedContext: Context = {}
   ): Promise<string[]> {
     const { rows } = await knexOf(sharedContext).raw(
-      `SELECT id FROM ${TABLE}
-        WHERE deleted_at IS NULL AND status IN ('received', 'failed', 'processing')
-          AND next_attempt_at <= now()
+      `SELECT id FROM ${EVENTS}
+        WHERE deleted_at IS NULL AND status IN ${UNFINISHED}
+          AND (next_attempt_at <= now() OR (status = 'received' AND created_at < ?))
         ORDER BY next_attempt_at
         LIMIT ?`,
-      [limit]
+      [query.receivedBefore ?? new Date(0), query.limit ?? this.options.recoveryBatchSize]
     )
     return rows.map((row) => String(row.id))
   }
@@ -163,30 +298,91 @@ class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent }
     @MedusaContext() sharedContext: Context = {}
   ): Promise<PaymentWebhookEventDTO> {
     const { rows } = await knexOf(sharedContext).raw(
-      `SELECT * FROM ${TABLE} WHERE id = ? AND deleted_at IS NULL`,
+      `SELECT * FROM ${EVENTS} WHERE id = ? AND deleted_at IS NULL`,
       [id]
     )
     if (!rows[0]) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook event ${id} was not found`)
     }
-    return toDTO(rows[0])
+    return toEventDTO(rows[0])
   }
 
-  private async transition(
-    id: string,
-    assignments: string,
-    bindings: unknown[],
-    sharedContext: Context
-  ): Promise<PaymentWebhookEventDTO> {
+  /** The attempts of a row, oldest first. */
+  @InjectManager()
+  async listEventAttempts(
+    eventId: string,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<PaymentWebhookAttemptDTO[]> {
     const { rows } = await knexOf(sharedContext).raw(
-      `UPDATE ${TABLE} SET ${assignments}, updated_at = now()
-        WHERE id = ? AND deleted_at IS NULL RETURNING *`,
-      [...bindings, id]
+      `SELECT id, event_id, attempt, worker, started_at, ended_at, result, error, outcome
+         FROM ${ATTEMPTS} WHERE event_id = ? AND deleted_at IS NULL ORDER BY attempt`,
+      [eventId]
     )
-    if (!rows[0]) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook event ${id} was not found`)
+    return rows as unknown as PaymentWebhookAttemptDTO[]
+  }
+
+  /**
+   * Deletes up to `limit` `processed` and `ignored` rows finished before `cutoff`, with their
+   * attempts, and returns how many rows went. `failed` and `dead` rows are never deleted here.
+   */
+  @InjectManager()
+  async pruneFinishedEvents(
+    cutoff: Date,
+    limit: number,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<number> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `WITH expired AS (
+         SELECT id FROM ${EVENTS}
+          WHERE deleted_at IS NULL AND status IN ('processed', 'ignored') AND processed_at < ?
+          ORDER BY processed_at LIMIT ?
+       ), attempts AS (
+         DELETE FROM ${ATTEMPTS} WHERE event_id IN (SELECT id FROM expired)
+       ), deleted AS (
+         DELETE FROM ${EVENTS} WHERE id IN (SELECT id FROM expired) RETURNING id
+       )
+       SELECT count(*)::int AS count FROM deleted`,
+      [cutoff, limit]
+    )
+    return Number(rows[0]?.count ?? 0)
+  }
+
+  /** The reconciler's checks of these sessions, by session id. */
+  @InjectManager()
+  async sessionChecksOf(
+    sessionIds: string[],
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Map<string, { checks: number; next_check_at: Date | null }>> {
+    if (!sessionIds.length) {
+      return new Map()
     }
-    return toDTO(rows[0])
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT session_id, checks, next_check_at FROM ${CHECKS}
+        WHERE session_id = ANY(?) AND deleted_at IS NULL`,
+      [sessionIds]
+    )
+    return new Map(
+      rows.map((row) => [
+        String(row.session_id),
+        { checks: Number(row.checks), next_check_at: row.next_check_at ? new Date(row.next_check_at as string) : null },
+      ])
+    )
+  }
+
+  /** Records that the reconciler asked the provider about a session, and when to ask again. */
+  @InjectManager()
+  async recordSessionCheck(
+    check: SessionCheckInput,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    await knexOf(sharedContext).raw(
+      `INSERT INTO ${CHECKS} (id, session_id, provider_id, checks, last_status, checked_at, next_check_at)
+       VALUES (?, ?, ?, 1, ?, now(), ?)
+       ON CONFLICT (session_id) WHERE deleted_at IS NULL
+       DO UPDATE SET checks = ${CHECKS}.checks + 1, last_status = EXCLUDED.last_status,
+         checked_at = now(), next_check_at = EXCLUDED.next_check_at, updated_at = now()`,
+      [generateEntityId(undefined, "pwhchk"), check.session_id, check.provider_id, check.last_status, check.next_check_at]
+    )
   }
 }
 
@@ -195,7 +391,7 @@ function knexOf(sharedContext: Context): Knex {
   return manager.getTransactionContext?.() ?? manager.getKnex()
 }
 
-function toDTO(row: Record<string, unknown>): PaymentWebhookEventDTO {
+function toEventDTO(row: Record<string, unknown>): PaymentWebhookEventDTO {
   const { raw_amount: _raw, deleted_at: _deleted, ...rest } = row
   return {
     ...(rest as unknown as PaymentWebhookEventDTO),

@@ -12,11 +12,37 @@ export const WEBHOOK_EVENT_STATUSES = [
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number]
 
 /**
+ * Where a row came from: a provider's webhook, or the reconciler, which asked the provider about a
+ * payment whose webhook never arrived and stored what it learnt as an event.
+ */
+export const WEBHOOK_EVENT_SOURCES = ["webhook", "reconciler"] as const
+
+/** Source of an inbox row (see `WEBHOOK_EVENT_SOURCES`). */
+export type WebhookEventSource = (typeof WEBHOOK_EVENT_SOURCES)[number]
+
+/**
+ * How one processing attempt ended. `abandoned`: its worker stopped renewing the lease (it died) and
+ * another took the row over; `lease_lost`: its worker was still running when it found out.
+ */
+export const WEBHOOK_ATTEMPT_RESULTS = [
+  "running",
+  "processed",
+  "ignored",
+  "failed",
+  "dead",
+  "abandoned",
+  "lease_lost",
+] as const
+
+/** Result of a processing attempt (see `WEBHOOK_ATTEMPT_RESULTS`). */
+export type WebhookAttemptResult = (typeof WEBHOOK_ATTEMPT_RESULTS)[number]
+
+/**
  * Options of the plugin (and of its inbox module, which Medusa hands the plugin's options to).
  * Every option is validated at start-up by `resolvePaymentWebhooksOptions`.
  */
 export interface PaymentWebhooksOptions {
-  /** Largest webhook body accepted, in bytes. Default 1 MiB. */
+  /** Largest webhook body accepted, in bytes; larger bodies are refused while they are read. Default 1 MiB. */
   maxBodyBytes?: number
   /** Processing attempts before a row is marked `dead`. Default 8. */
   maxAttempts?: number
@@ -24,19 +50,35 @@ export interface PaymentWebhooksOptions {
   retryBaseDelayMs?: number
   /** Upper bound of a single retry delay in milliseconds. Default 1 h. */
   retryMaxDelayMs?: number
-  /** How long a row may stay `processing` before it is considered abandoned (crash). Default 2 min. */
+  /**
+   * The lease of a worker on the row it processes, in milliseconds. The worker renews it every third
+   * of the lease while it works; a row whose lease ran out (its worker died) is taken over. The cart
+   * lock's expiry and wait are derived from it. Default 10 s, at least 3 s.
+   */
   processingLeaseMs?: number
-  /** Rows picked up per run of the recovery job. Default 50. */
+  /** Rows read per query by the recovery job. Default 50. */
   recoveryBatchSize?: number
+  /** Rows the recovery job processes at the same time. Default 4. */
+  recoveryConcurrency?: number
+  /** Ask providers about payments whose webhooks never came (the reconciler job). Default `true`. */
+  reconcile?: boolean
+  /** Age in milliseconds a session without an order must have before the reconciler asks about it. Default 10 min. */
+  reconcileAfterMs?: number
+  /** Sessions older than this (milliseconds) are never asked about. Default 7 days (a card authorization's life). */
+  reconcileWindowMs?: number
+  /** Sessions the reconciler asks about per run, at most. Default 25. */
+  reconcileBatchSize?: number
+  /** Days `processed` and `ignored` rows are kept; `failed` and `dead` rows are kept until resolved. Default 30. */
+  retentionDays?: number
+  /** Replace the payload of a finished row by its ids, amounts and types (drops addresses, emails, ...). Default `false`. */
+  redactPayloads?: boolean
 }
 
 /** `PaymentWebhooksOptions` with every default applied. */
 export type ResolvedPaymentWebhooksOptions = Required<PaymentWebhooksOptions>
 
 /** What a provider told about an event, as the inbox stores it. */
-interface WebhookEventFacts {
-  provider_id: string
-  event_key: string
+export interface WebhookEventFacts {
   event_type: string | null
   action: string
   session_id: string | null
@@ -45,17 +87,24 @@ interface WebhookEventFacts {
   occurred_at: Date | null
 }
 
-/** What the HTTP route hands the inbox after the provider verified and mapped an event. */
+/** What the HTTP route (or the reconciler) hands the inbox after the provider verified and mapped an event. */
 export interface RecordWebhookEventInput extends WebhookEventFacts {
+  provider_id: string
+  event_key: string
   payload: Record<string, unknown>
   /** `ignored` for events that are verified but not ours to act on. */
   status: Extract<WebhookEventStatus, "received" | "ignored">
+  /** Default `webhook`. */
+  source?: WebhookEventSource
 }
 
 /** An inbox row as the service returns it. */
 export interface PaymentWebhookEventDTO extends WebhookEventFacts {
   id: string
+  provider_id: string
+  event_key: string
   status: WebhookEventStatus
+  source: WebhookEventSource
   attempts: number
   next_attempt_at: Date | null
   last_error: string | null
@@ -67,8 +116,33 @@ export interface PaymentWebhookEventDTO extends WebhookEventFacts {
   updated_at: Date
 }
 
+/** One processing attempt of a row, as the service returns it. */
+export interface PaymentWebhookAttemptDTO {
+  id: string
+  event_id: string
+  attempt: number
+  worker: string
+  started_at: Date
+  ended_at: Date | null
+  result: WebhookAttemptResult
+  error: string | null
+  outcome: string | null
+}
+
 /** Result of recording a delivery: the row, and whether this delivery created it. */
 export interface RecordWebhookEventResult {
   event: PaymentWebhookEventDTO
   created: boolean
 }
+
+/** A row taken for processing: the row and the fencing token of this claim (its attempt number). */
+export interface ClaimedWebhookEvent {
+  event: PaymentWebhookEventDTO
+  token: number
+}
+
+/** How a worker finishes a claimed row. */
+export type FinishWebhookEventInput =
+  | { status: "processed" | "ignored"; outcome: string | null; payload?: Record<string, unknown> | null }
+  | { status: "failed"; error: string; retryAt: Date; outcome?: string | null }
+  | { status: "dead"; error: string; outcome?: string | null }

@@ -1,9 +1,13 @@
 import { model } from "@medusajs/framework/utils"
-import { WEBHOOK_EVENT_STATUSES } from "../types"
+import { WEBHOOK_EVENT_SOURCES, WEBHOOK_EVENT_STATUSES } from "../types"
 
 /**
- * One verified webhook delivery from a payment provider: the durable inbox row. It is written before
- * the provider gets its answer and is the single record of what was received and what became of it.
+ * One verified webhook delivery from a payment provider (or an event the reconciler made up for a
+ * payment whose webhook never came): the durable inbox row. It is written before the provider gets
+ * its answer and is the single record of what was received and what became of it.
+ *
+ * While a row is `processing`, `attempts` is the fencing token of the worker that holds it and
+ * `next_attempt_at` is the end of that worker's lease (renewed by its heartbeat).
  */
 const PaymentWebhookEvent = model
   .define("payment_webhook_event", {
@@ -17,6 +21,7 @@ const PaymentWebhookEvent = model
     currency_code: model.text().nullable(),
     occurred_at: model.dateTime().nullable(),
     status: model.enum([...WEBHOOK_EVENT_STATUSES]).default("received"),
+    source: model.enum([...WEBHOOK_EVENT_SOURCES]).default("webhook"),
     attempts: model.number().default(0),
     next_attempt_at: model.dateTime().nullable(),
     last_error: model.text().nullable(),
@@ -27,8 +32,12 @@ const PaymentWebhookEvent = model
   })
   .indexes([
     { on: ["provider_id", "event_key"], unique: true },
-    { on: ["status", "next_attempt_at"] },
+    // What the recovery job reads: only unfinished rows, so the index does not grow with history.
+    { on: ["next_attempt_at"], where: "status IN ('received', 'processing', 'failed')" },
+    // What the retention job reads.
+    { on: ["processed_at"], where: "status IN ('processed', 'ignored')" },
     { on: ["session_id"] },
+    { on: ["status", "created_at"] },
   ])
 
 export default PaymentWebhookEvent

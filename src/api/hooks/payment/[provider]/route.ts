@@ -1,8 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { WebhookHttpError } from "../../../../webhooks/http-errors"
-import { PAYMENT_WEBHOOK_RECEIVED_EVENT, receivePaymentWebhook } from "../../../../webhooks/receive-webhook"
+import { WebhookHttpError } from "../../../../endpoint/http-errors"
+import { receivePaymentWebhook } from "../../../../endpoint/receive-webhook"
+import { PaymentWebhookEvents } from "../../../../events"
 
 /**
  * `POST /hooks/payment/:provider` - replaces Medusa's core webhook route. The delivery is verified
@@ -38,9 +39,9 @@ export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
   try {
     await req.scope
       .resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-      .emit({ name: PAYMENT_WEBHOOK_RECEIVED_EVENT, data: { id: received.id } })
+      .emit({ name: PaymentWebhookEvents.RECEIVED, data: { id: received.id } })
   } catch (error) {
     // The row is stored; the recovery job picks it up when its lease runs out.
-    logger.warn(`payment-webhook could not emit ${PAYMENT_WEBHOOK_RECEIVED_EVENT} for ${received.id}: ${(error as Error).message}`)
+    logger.warn(`payment-webhook could not emit ${PaymentWebhookEvents.RECEIVED} for ${received.id}: ${(error as Error).message}`)
   }
 }

@@ -1,10 +1,11 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError, Modules, PaymentActions } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules, PaymentActions } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../modules/payment-webhooks/service"
+import { eventFactsFrom } from "../modules/payment-webhooks/utils/event-facts"
 import { webhookEventKey } from "../modules/payment-webhooks/utils/event-key"
+import { logWebhookState } from "../log"
 import { WebhookHttpError } from "./http-errors"
-import { logWebhookState } from "./log"
 import { normalizeProviderId } from "./provider-id"
 import { assertProviderRegistered } from "./provider-registry"
 
@@ -22,9 +23,6 @@ export interface ReceivedWebhook {
   status: "received" | "duplicate" | "ignored"
 }
 
-/** The event emitted (after answering) for every newly stored row that needs processing. */
-export const PAYMENT_WEBHOOK_RECEIVED_EVENT = "payment_webhook.received"
-
 /**
  * Verifies a delivery through the Payment Module (the provider checks the signature and maps the
  * event), then stores it in the inbox. Throws a `WebhookHttpError` - with nothing stored - when the
@@ -38,24 +36,22 @@ export async function receivePaymentWebhook(
   const paymentModule = scope.resolve<IPaymentModuleService>(Modules.PAYMENT)
   await assertProviderRegistered(paymentModule, providerId)
 
-  const { action, data } = await verifyWithProvider(paymentModule, providerId, webhook)
+  const logger = scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const { action, data } = await verifyWithProvider(paymentModule, providerId, webhook, logger)
   const details = (data ?? {}) as Record<string, unknown>
-  const sessionId = stringOrNull(details.session_id)
-  const actionable = action !== PaymentActions.NOT_SUPPORTED && sessionId !== null
+  const facts = eventFactsFrom(action, details)
+  // An event the provider could not tie to a session without its API is stored for processing,
+  // which asks the provider (`needs_resolution`); the acknowledgement itself never does.
+  const actionable =
+    action !== PaymentActions.NOT_SUPPORTED && (facts.session_id !== null || details.needs_resolution === true)
 
   const inbox = scope.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-  const logger = scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   let recorded: Awaited<ReturnType<PaymentWebhooksModuleService["recordEvent"]>>
   try {
     recorded = await inbox.recordEvent({
       provider_id: providerId,
       event_key: webhookEventKey(details.event_id, webhook.rawBody),
-      event_type: stringOrNull(details.event_type),
-      action,
-      session_id: sessionId,
-      amount: numberOrNull(details.amount),
-      currency_code: stringOrNull(details.currency_code)?.toLowerCase() ?? null,
-      occurred_at: dateOrNull(details.occurred_at),
+      ...facts,
       // The verified delivery as parsed, beside what the provider made of it: audit and replay.
       payload: { action, data: details, event: webhook.body ?? null },
       status: actionable ? "received" : "ignored",
@@ -84,7 +80,8 @@ export async function receivePaymentWebhook(
 async function verifyWithProvider(
   paymentModule: IPaymentModuleService,
   providerId: string,
-  webhook: IncomingWebhook
+  webhook: IncomingWebhook,
+  logger: Logger
 ) {
   try {
     return await paymentModule.getWebhookActionAndData({
@@ -96,45 +93,29 @@ async function verifyWithProvider(
       },
     })
   } catch (error) {
-    throw toVerificationError(error)
+    throw toVerificationError(error, logger, providerId)
   }
 }
 
-const TRANSIENT_STRIPE_ERRORS = new Set(["StripeConnectionError", "StripeAPIError", "StripeRateLimitError"])
+/** Error types of SDK verifiers that providers may let through (e.g. `@medusajs/payment-stripe`). */
+const SIGNATURE_ERROR_TYPES = new Set(["StripeSignatureVerificationError"])
 
 /**
- * Providers report a rejected delivery by throwing. Transient failures (the provider's API is down
- * while it resolves the event) become 503 so the provider retries; everything else is a refusal
- * of this delivery. The provider's message is passed on without the `invalid_*:` prefix.
+ * Providers report a rejected delivery by throwing. Only a verification failure refuses the
+ * delivery (400): a message starting `invalid_signature:` or `invalid_payload:` (this plugin's
+ * provider contract), an SDK's signature error, or a body that is not JSON. Anything else happened
+ * after, or apart from, verification - an unexpected error, a module error - and answers 503, so
+ * the provider retries instead of dropping a delivery that may be genuine.
  */
-function toVerificationError(error: unknown): WebhookHttpError {
+function toVerificationError(error: unknown, logger: Logger, providerId: string): WebhookHttpError {
   const err = error as { message?: string; type?: string; name?: string }
-  const message = String(err?.message ?? "The provider rejected the webhook")
-  if (TRANSIENT_STRIPE_ERRORS.has(String(err?.type)) || err?.type === MedusaError.Types.UNEXPECTED_STATE) {
-    return new WebhookHttpError("unavailable", "The provider could not resolve the event right now; please retry")
+  const message = String(err?.message ?? "")
+  if (message.startsWith("invalid_payload") || error instanceof SyntaxError) {
+    return new WebhookHttpError("invalid_payload", message.replace(/^invalid_payload:\s*/, "") || "The body is not a valid event")
   }
-  if (message.startsWith("invalid_payload")) {
-    return new WebhookHttpError("invalid_payload", message.replace(/^invalid_payload:\s*/, ""))
+  if (message.startsWith("invalid_signature") || SIGNATURE_ERROR_TYPES.has(String(err?.type))) {
+    return new WebhookHttpError("invalid_signature", message.replace(/^invalid_signature:\s*/, "") || "The signature does not verify")
   }
-  return new WebhookHttpError("invalid_signature", message.replace(/^invalid_signature:\s*/, ""))
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === "string" && value !== "" ? value : null
-}
-
-function numberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined || value === "") {
-    return null
-  }
-  const parsed = Number(value)
-  return Number.isFinite(parsed) ? parsed : null
-}
-
-function dateOrNull(value: unknown): Date | null {
-  if (typeof value !== "string" && typeof value !== "number" && !(value instanceof Date)) {
-    return null
-  }
-  const date = new Date(value)
-  return Number.isNaN(date.getTime()) ? null : date
+  logger.error(`payment-webhook ${JSON.stringify({ provider_id: providerId, status: "unavailable", error: message.slice(0, 500) })}`)
+  return new WebhookHttpError("unavailable", "The webhook could not be handled right now; please retry")
 }

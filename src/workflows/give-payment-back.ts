@@ -1,0 +1,27 @@
+import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
+import { givePaymentBackStep } from "./steps/give-payment-back"
+import { releasePaymentLockStep } from "./steps/release-payment-lock"
+import { resolvePaymentLockKeyStep } from "./steps/resolve-payment-lock-key"
+
+export const givePaymentBackWorkflowId = "give-payment-back"
+
+/** Input of `givePaymentBackWorkflow`: the purchase, and the inbox row and attempt that decided it. */
+export interface GivePaymentBackInput {
+  event_id: string
+  token: number
+  session_id: string
+}
+
+/**
+ * For a cart that can never become an order (an item sold out, the cart is gone) after the money
+ * moved: under the cart's lock, refund what was captured or void the authorization, unless the cart
+ * has an order by now. The processing loop runs it when cart completion failed for good.
+ */
+export const givePaymentBackWorkflow = createWorkflow(givePaymentBackWorkflowId, (input: GivePaymentBackInput) => {
+  const lockKey = resolvePaymentLockKeyStep({ session_id: input.session_id })
+  acquirePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
+  const result = givePaymentBackStep({ session_id: input.session_id })
+  releasePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
+  return new WorkflowResponse(result)
+})

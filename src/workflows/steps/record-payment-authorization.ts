@@ -1,0 +1,29 @@
+import type { IPaymentModuleService, PaymentDTO } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+
+export const recordPaymentAuthorizationStepId = "record-payment-authorization"
+
+/**
+ * Authorizes the session through the Payment Module, which asks the provider and records the
+ * payment (and its capture, when the provider already captured). Returns the payment with its
+ * captures, or null when the provider reports the payment as still on its way
+ * (`pending_authorization`).
+ *
+ * No compensation, on purpose: the webhook says the provider holds the money, so voiding it
+ * because a later step failed would lose a payment a retry can still turn into an order. Money is
+ * given back only when the cart can never become an order (`givePaymentBackWorkflow`).
+ */
+export const recordPaymentAuthorizationStep = createStep(
+  recordPaymentAuthorizationStepId,
+  async (input: { session_id: string }, { container }) => {
+    const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+    const authorized = await paymentModule.authorizePaymentSession(input.session_id, {})
+    if (!authorized) {
+      return new StepResponse<PaymentDTO | null>(null)
+    }
+    return new StepResponse<PaymentDTO | null>(
+      await paymentModule.retrievePayment(authorized.id, { relations: ["captures"] })
+    )
+  }
+)
