@@ -1,9 +1,8 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
-import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 import { createCartReadyForPayment, getCartOrder, seedForTests } from "../helpers/store-flow"
 import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+import { settledInboxRows } from "../helpers/webhook-delivery"
 
 jest.setTimeout(240 * 1000)
 
@@ -46,9 +45,7 @@ medusaIntegrationTestRunner({
       expect(harness.sim.effectiveCaptures(paymentIntentId)).toBe(0)
       const session = await getContainer().resolve("payment").retrievePaymentSession(paymentSession.id)
       expect(session.status).toBe("authorized")
-      const rows = await getContainer()
-        .resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-        .listPaymentWebhookEvents({ session_id: paymentSession.id, action: "captured" })
+      const rows = (await settledInboxRows(getContainer(), paymentSession.id)).filter((row) => row.action === "captured")
       expect(rows).toHaveLength(1)
       expect(rows[0].status).toBe("processed")
     })

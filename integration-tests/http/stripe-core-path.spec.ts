@@ -3,7 +3,7 @@ import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { buildStripeEvent } from "../../src/testing/stripe-simulator"
 import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
-import { signedStripeDelivery } from "../helpers/webhook-delivery"
+import { settledInboxRows, signedStripeDelivery } from "../helpers/webhook-delivery"
 import { createCartReadyForPayment, getCartOrder, seedForTests, type CartOrder } from "../helpers/store-flow"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 
@@ -71,7 +71,7 @@ medusaIntegrationTestRunner({
       expect(captured.captures).toHaveLength(1)
       expect(Number(captured.captures![0].amount)).toBe(Number(cart.total))
       expect(harness.sim.effectiveCaptures(paymentIntentId)).toBe(1)
-      const rows = await inbox().listPaymentWebhookEvents({ session_id: paymentSession.id })
+      const rows = await settledInboxRows(getContainer(), paymentSession.id)
       expect(rows.map((row) => row.status).every((status) => status === "processed" || status === "ignored")).toBe(true)
       expect(rows.find((row) => row.event_type === "payment_intent.amount_capturable_updated")).toMatchObject({
         status: "processed",
@@ -94,7 +94,7 @@ medusaIntegrationTestRunner({
       await waitFor(async () => paymentOf((await getCartOrder(getContainer(), cart.id))!).captured_at, { what: "the capture" })
       await harness.sim.idle()
 
-      const rows = await inbox().listPaymentWebhookEvents({ session_id: paymentSession.id })
+      const rows = await settledInboxRows(getContainer(), paymentSession.id)
       expect(rows.length).toBeGreaterThan(0)
       expect(rows.every((row) => row.deliveries === 2)).toBe(true)
       const { data: orders } = await getContainer().resolve("query").graph({
@@ -126,7 +126,7 @@ medusaIntegrationTestRunner({
       expect(order.id).toBeDefined()
       expect(payment.provider_id).toBe("pp_stripe-bancontact_stripe")
       expect(Number(payment.amount)).toBe(Number(ready.cart.total))
-      const rows = await inbox().listPaymentWebhookEvents({ session_id: ready.paymentSession.id })
+      const rows = await settledInboxRows(getContainer(), ready.paymentSession.id)
       expect(rows.every((row) => row.provider_id === "pp_stripe-bancontact_stripe")).toBe(true)
     })
 

@@ -76,6 +76,7 @@ export async function processPaymentWebhookEvent(
     const finished = await inbox.finishEvent(eventId, token, {
       status: run.result.status,
       outcome: run.result.outcome,
+      order_id: run.result.order_id,
       ...(inbox.options.redactPayloads && { payload: redactWebhookPayload(claim.event.payload) }),
     })
     return finished ? (logState(logger, finished), "processed") : refused(logger, claim.event, token)
@@ -128,10 +129,10 @@ async function givePaymentBack(
 ): Promise<ProcessOutcome> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-  // The row's session as processing resolved it (the claim's copy may predate that).
-  const { session_id } = await inbox.retrieveEvent(event.id)
+  // The session and cart as processing resolved them (the claim's copy predates that).
+  const { session_id, cart_id } = await inbox.retrieveEvent(event.id)
   const { result, errors } = await givePaymentBackWorkflow(container).run({
-    input: { event_id: event.id, token, session_id: session_id as string },
+    input: { event_id: event.id, token, session_id: session_id as string, cart_id: cart_id as string },
     throwOnError: false,
   })
   if (errors?.length) {
@@ -152,7 +153,7 @@ async function givePaymentBack(
   logState(logger, dead, { error: failure.message })
   await emit(container, PaymentWebhookEvents.COMPENSATED, {
     id: dead.id,
-    cart_id: result.cart_id,
+    cart_id,
     payment_id: result.payment_id,
     outcome,
   })

@@ -2,7 +2,6 @@ import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-
 import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { givePaymentBackStep } from "./steps/give-payment-back"
 import { releasePaymentLockStep } from "./steps/release-payment-lock"
-import { resolvePaymentLockKeyStep } from "./steps/resolve-payment-lock-key"
 
 export const givePaymentBackWorkflowId = "give-payment-back"
 
@@ -11,6 +10,7 @@ export interface GivePaymentBackInput {
   event_id: string
   token: number
   session_id: string
+  cart_id: string
 }
 
 /**
@@ -19,9 +19,8 @@ export interface GivePaymentBackInput {
  * has an order by now. The processing loop runs it when cart completion failed for good.
  */
 export const givePaymentBackWorkflow = createWorkflow(givePaymentBackWorkflowId, (input: GivePaymentBackInput) => {
-  const lockKey = resolvePaymentLockKeyStep({ session_id: input.session_id })
-  acquirePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
-  const result = givePaymentBackStep({ session_id: input.session_id })
-  releasePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
+  acquirePaymentLockStep({ key: input.cart_id, event_id: input.event_id, token: input.token })
+  const result = givePaymentBackStep({ session_id: input.session_id, cart_id: input.cart_id })
+  releasePaymentLockStep({ key: input.cart_id, event_id: input.event_id, token: input.token })
   return new WorkflowResponse(result)
 })

@@ -3,6 +3,7 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import { PaymentWebhookEvents } from "../events"
 import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { assertLeaseHeldStep } from "./steps/assert-lease-held"
+import { recordEventPurchaseStep } from "./steps/record-event-purchase"
 import { recordPaymentAuthorizationStep } from "./steps/record-payment-authorization"
 import { recordPaymentDisputeStep } from "./steps/record-payment-dispute"
 import { recordProviderRefundsStep } from "./steps/record-provider-refunds"
@@ -24,10 +25,11 @@ export interface ProcessPaymentWebhookInput {
   token: number
 }
 
-/** What the workflow did with the event: the row's final status and its outcome line. */
+/** What the workflow did with the event: the row's final status, its outcome line and the order, if any. */
 export interface ProcessPaymentWebhookResult {
   status: "processed" | "ignored"
   outcome: string
+  order_id: string | null
 }
 
 /**
@@ -52,6 +54,14 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     assertLeaseHeldStep()
 
     const context = resolvePaymentContextStep({ session_id: sessionId })
+    recordEventPurchaseStep(
+      transform({ input, context }, ({ input, context }) => ({
+        event_id: input.event_id,
+        token: input.token,
+        cart_id: context?.cart_id ?? null,
+        order_id: context?.order_id ?? null,
+      }))
+    )
     const plan = transform({ event, context }, ({ event, context }) => decidePaymentWebhookPlan(event, context))
 
     const authorized = when("authorize-payment-session", { plan }, ({ plan }) => plan.authorize).then(() =>
@@ -89,27 +99,30 @@ export const processPaymentWebhookWorkflow = createWorkflow(
       updatePaymentSessionStatusStep({ session_id: sessionId as string, status: plan.session_status! })
     )
 
-    when("complete-cart", { plan }, ({ plan }) => plan.complete_cart).then(() => {
+    const completed = when("complete-cart", { plan }, ({ plan }) => plan.complete_cart).then(() => {
       assertLeaseHeldStep().config({ name: "assert-lease-held-before-completion" })
-      completeCartWorkflow.runAsStep({ input: { id: plan.cart_id as string } })
+      return completeCartWorkflow.runAsStep({ input: { id: plan.cart_id as string } })
     })
 
     releasePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
 
     const result = transform(
-      { plan, capture, statusChange, sessionId },
-      ({ plan, capture, statusChange, sessionId }): ProcessPaymentWebhookResult => {
+      { plan, capture, statusChange, sessionId, completed },
+      ({ plan, capture, statusChange, sessionId, completed }): ProcessPaymentWebhookResult => {
+        const order_id = completed?.id ?? plan.order_id
         if (!sessionId) {
-          return { status: "ignored", outcome: "not about a Medusa payment session" }
+          return { status: "ignored", outcome: "not about a Medusa payment session", order_id }
         }
         if (statusChange && !statusChange.applied) {
-          return { status: "processed", outcome: `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied` }
+          const outcome = `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied`
+          return { status: "processed", outcome, order_id }
         }
         if (capture.amount <= 0) {
-          return { status: "processed", outcome: plan.outcome }
+          return { status: "processed", outcome: plan.outcome, order_id }
         }
         const captured = `captured ${capture.amount}`
-        return { status: "processed", outcome: plan.outcome === NOTHING_TO_DO ? captured : `${captured}, ${plan.outcome}` }
+        const outcome = plan.outcome === NOTHING_TO_DO ? captured : `${captured}, ${plan.outcome}`
+        return { status: "processed", outcome, order_id }
       }
     )
     return new WorkflowResponse(result)

@@ -218,6 +218,27 @@ class PaymentWebhooksModuleService extends MedusaService({
   }
 
   /**
+   * Records the cart (and its order, if it has one) that processing found for the row's session:
+   * shown to operators, and where the money goes back to when the cart can never become an order.
+   * Fenced like every write of a worker; returns false when `token` no longer holds the row.
+   */
+  @InjectManager()
+  async storePurchase(
+    id: string,
+    token: number,
+    purchase: { cart_id: string | null; order_id: string | null },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<boolean> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `UPDATE ${EVENTS} SET cart_id = COALESCE(?, cart_id), order_id = COALESCE(?, order_id), updated_at = now()
+        WHERE id = ? AND deleted_at IS NULL AND status = 'processing' AND attempts = ?
+        RETURNING id`,
+      [purchase.cart_id, purchase.order_id, id, token]
+    )
+    return rows.length > 0
+  }
+
+  /**
    * The one write that ends an attempt: the row becomes `processed`/`ignored`, `failed` (due again
    * at `retryAt`) or `dead`, and the attempt record is closed. Only while the row is `processing`
    * under `token`; otherwise the row is left alone, the attempt is recorded as `lease_lost`, and
@@ -234,12 +255,13 @@ class PaymentWebhooksModuleService extends MedusaService({
     const error = "error" in finish ? finish.error.slice(0, 2000) : null
     const retryAt = finish.status === "failed" ? finish.retryAt : null
     const payload = done && finish.payload !== undefined ? JSON.stringify(finish.payload) : null
+    const orderId = done ? finish.order_id ?? null : null
     const { rows } = await knexOf(sharedContext).raw(
       `WITH finished AS (
          UPDATE ${EVENTS}
             SET status = ?, outcome = COALESCE(?, outcome), last_error = CASE WHEN ? THEN last_error ELSE ? END,
                 next_attempt_at = ?, processed_at = CASE WHEN ? THEN now() ELSE processed_at END,
-                payload = COALESCE(?::jsonb, payload), updated_at = now()
+                payload = COALESCE(?::jsonb, payload), order_id = COALESCE(?, order_id), updated_at = now()
           WHERE id = ? AND deleted_at IS NULL AND status = 'processing' AND attempts = ?
           RETURNING *
        ), closed AS (
@@ -257,6 +279,7 @@ class PaymentWebhooksModuleService extends MedusaService({
         retryAt,
         done,
         payload,
+        orderId,
         id,
         token,
         error,

@@ -105,6 +105,8 @@ export interface PaymentWebhookEventDTO extends WebhookEventFacts {
   event_key: string
   status: WebhookEventStatus
   source: WebhookEventSource
+  cart_id: string | null
+  order_id: string | null
   attempts: number
   next_attempt_at: Date | null
   last_error: string | null
@@ -143,6 +145,11 @@ export interface ClaimedWebhookEvent {
 
 /** How a worker finishes a claimed row. */
 export type FinishWebhookEventInput =
-  | { status: "processed" | "ignored"; outcome: string | null; payload?: Record<string, unknown> | null }
+  | {
+      status: "processed" | "ignored"
+      outcome: string | null
+      order_id?: string | null
+      payload?: Record<string, unknown> | null
+    }
   | { status: "failed"; error: string; retryAt: Date; outcome?: string | null }
   | { status: "dead"; error: string; outcome?: string | null }

@@ -1,14 +1,23 @@
 import { MedusaError } from "@medusajs/framework/utils"
-import { MAX_BODY_BYTES_CEILING, resolvePaymentWebhooksOptions } from "../utils/options"
+import { MAX_BODY_BYTES_CEILING, MIN_PROCESSING_LEASE_MS, resolvePaymentWebhooksOptions } from "../utils/options"
 
 const DEFAULTS = {
   maxBodyBytes: 1_048_576,
   maxAttempts: 8,
   retryBaseDelayMs: 5_000,
   retryMaxDelayMs: 3_600_000,
-  processingLeaseMs: 120_000,
+  processingLeaseMs: 10_000,
   recoveryBatchSize: 50,
+  recoveryConcurrency: 4,
+  reconcile: true,
+  reconcileAfterMs: 600_000,
+  reconcileWindowMs: 604_800_000,
+  reconcileBatchSize: 25,
+  retentionDays: 30,
+  redactPayloads: false,
 }
+
+const NUMERIC_OPTIONS = Object.keys(DEFAULTS).filter((key) => typeof DEFAULTS[key as keyof typeof DEFAULTS] === "number")
 
 function rejection(options: Record<string, unknown>): MedusaError {
   try {
@@ -39,8 +48,15 @@ describe("resolvePaymentWebhooksOptions", () => {
       maxAttempts: 3,
       retryBaseDelayMs: 10,
       retryMaxDelayMs: 20,
-      processingLeaseMs: 30,
+      processingLeaseMs: 3_000,
       recoveryBatchSize: 5,
+      recoveryConcurrency: 2,
+      reconcile: false,
+      reconcileAfterMs: 1_000,
+      reconcileWindowMs: 2_000,
+      reconcileBatchSize: 3,
+      retentionDays: 7,
+      redactPayloads: true,
     }
     expect(resolvePaymentWebhooksOptions(options)).toEqual(options)
   })
@@ -50,7 +66,7 @@ describe("resolvePaymentWebhooksOptions", () => {
     expect(resolvePaymentWebhooksOptions().maxAttempts).toBe(8)
   })
 
-  describe.each(Object.keys(DEFAULTS))("option %s", (option) => {
+  describe.each(NUMERIC_OPTIONS)("option %s", (option) => {
     it.each([
       ["zero", 0],
       ["negative", -1],
@@ -84,5 +100,24 @@ describe("resolvePaymentWebhooksOptions", () => {
 
   it("compares retryMaxDelayMs with the default base when only the maximum is given", () => {
     expect(rejection({ retryMaxDelayMs: 4_999 }).message).toContain("`retryMaxDelayMs`")
+  })
+
+  it.each(["reconcile", "redactPayloads"])("rejects a %s that is not a boolean, naming the option", (option) => {
+    const error = rejection({ [option]: "yes" })
+    expect(error.type).toBe(MedusaError.Types.INVALID_DATA)
+    expect(error.message).toContain(`option \`${option}\` must be true or false`)
+  })
+
+  it("rejects a processingLeaseMs too short for its heartbeat, naming the option", () => {
+    expect(resolvePaymentWebhooksOptions({ processingLeaseMs: MIN_PROCESSING_LEASE_MS }).processingLeaseMs).toBe(MIN_PROCESSING_LEASE_MS)
+    const error = rejection({ processingLeaseMs: MIN_PROCESSING_LEASE_MS - 1 })
+    expect(error.message).toContain("`processingLeaseMs`")
+    expect(error.message).toContain(String(MIN_PROCESSING_LEASE_MS))
+  })
+
+  it("rejects a reconcile window not longer than the reconcile delay, naming both options", () => {
+    const error = rejection({ reconcileAfterMs: 60_000, reconcileWindowMs: 60_000 })
+    expect(error.message).toContain("`reconcileWindowMs`")
+    expect(error.message).toContain("`reconcileAfterMs`")
   })
 })

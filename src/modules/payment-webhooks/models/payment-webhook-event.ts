@@ -17,6 +17,10 @@ const PaymentWebhookEvent = model
     event_type: model.text().nullable(),
     action: model.text(),
     session_id: model.text().nullable(),
+    /** The cart of the session's payment collection, once processing found it. */
+    cart_id: model.text().nullable(),
+    /** The order of that cart, once there is one. */
+    order_id: model.text().nullable(),
     amount: model.bigNumber().nullable(),
     currency_code: model.text().nullable(),
     occurred_at: model.dateTime().nullable(),
@@ -37,6 +41,8 @@ const PaymentWebhookEvent = model
     // What the retention job reads.
     { on: ["processed_at"], where: "status IN ('processed', 'ignored')" },
     { on: ["session_id"] },
+    { on: ["cart_id"] },
+    { on: ["order_id"] },
     { on: ["status", "created_at"] },
   ])
 

@@ -1,6 +1,6 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
-export class Migration20261202004204 extends Migration {
+export class Migration20261202005423 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table if exists "payment_webhook_attempt" drop constraint if exists "payment_webhook_attempt_event_id_attempt_unique";`);
@@ -15,9 +15,11 @@ export class Migration20261202004204 extends Migration {
 
     this.addSql(`drop index if exists "IDX_payment_webhook_event_status_next_attempt_at";`);
 
-    this.addSql(`alter table if exists "payment_webhook_event" add column if not exists "source" text check ("source" in ('webhook', 'reconciler')) not null default 'webhook';`);
+    this.addSql(`alter table if exists "payment_webhook_event" add column if not exists "cart_id" text null, add column if not exists "order_id" text null, add column if not exists "source" text check ("source" in ('webhook', 'reconciler')) not null default 'webhook';`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_payment_webhook_event_next_attempt_at" ON "payment_webhook_event" ("next_attempt_at") WHERE status IN ('received', 'processing', 'failed') AND deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_payment_webhook_event_processed_at" ON "payment_webhook_event" ("processed_at") WHERE status IN ('processed', 'ignored') AND deleted_at IS NULL;`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_payment_webhook_event_cart_id" ON "payment_webhook_event" ("cart_id") WHERE deleted_at IS NULL;`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_payment_webhook_event_order_id" ON "payment_webhook_event" ("order_id") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_payment_webhook_event_status_created_at" ON "payment_webhook_event" ("status", "created_at") WHERE deleted_at IS NULL;`);
   }
 
@@ -28,8 +30,10 @@ export class Migration20261202004204 extends Migration {
 
     this.addSql(`drop index if exists "IDX_payment_webhook_event_next_attempt_at";`);
     this.addSql(`drop index if exists "IDX_payment_webhook_event_processed_at";`);
+    this.addSql(`drop index if exists "IDX_payment_webhook_event_cart_id";`);
+    this.addSql(`drop index if exists "IDX_payment_webhook_event_order_id";`);
     this.addSql(`drop index if exists "IDX_payment_webhook_event_status_created_at";`);
-    this.addSql(`alter table if exists "payment_webhook_event" drop column if exists "source";`);
+    this.addSql(`alter table if exists "payment_webhook_event" drop column if exists "cart_id", drop column if exists "order_id", drop column if exists "source";`);
 
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_payment_webhook_event_status_next_attempt_at" ON "payment_webhook_event" ("status", "next_attempt_at") WHERE deleted_at IS NULL;`);
   }
