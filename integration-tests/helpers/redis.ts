@@ -6,7 +6,21 @@ import { freePort } from "./child-app"
 /** A throw-away redis-server for one test file. */
 export interface RedisServer {
   url: string
+  /** Drops every key: queued events and jobs are lost, as when Redis restarts without persistence. */
+  flushAll(): Promise<void>
   stop(): Promise<void>
+}
+
+/** Sends one inline command and resolves with the first reply. */
+function redisCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: "127.0.0.1" }, () => socket.write(`${command}\r\n`))
+    socket.once("data", (data) => {
+      socket.end()
+      resolve(data.toString())
+    })
+    socket.once("error", reject)
+  })
 }
 
 function findRedisServer(): string | null {
@@ -43,19 +57,16 @@ export async function startRedis(): Promise<RedisServer> {
   })
   const deadline = Date.now() + 10_000
   while (Date.now() < deadline) {
-    const ready = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ port, host: "127.0.0.1" }, () => {
-        socket.write("PING\r\n")
-      })
-      socket.once("data", (data) => {
-        socket.end()
-        resolve(data.toString().includes("PONG"))
-      })
-      socket.once("error", () => resolve(false))
-    })
+    const ready = await redisCommand(port, "PING").then((reply) => reply.includes("PONG"), () => false)
     if (ready) {
       return {
         url: `redis://127.0.0.1:${port}`,
+        flushAll: async () => {
+          const reply = await redisCommand(port, "FLUSHALL")
+          if (!reply.startsWith("+OK")) {
+            throw new Error(`FLUSHALL answered ${reply.trim()}`)
+          }
+        },
         stop: () =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) {
