@@ -72,6 +72,10 @@ const paymentWebhooksOptions = {
   retryBaseDelayMs: numericOption("PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS"),
   retryMaxDelayMs: numericOption("PAYMENT_WEBHOOKS_RETRY_MAX_DELAY_MS"),
   processingLeaseMs: numericOption("PAYMENT_WEBHOOKS_PROCESSING_LEASE_MS"),
+  reconcile: process.env.PAYMENT_WEBHOOKS_RECONCILE ? process.env.PAYMENT_WEBHOOKS_RECONCILE !== "false" : undefined,
+  reconcileAfterMs: numericOption("PAYMENT_WEBHOOKS_RECONCILE_AFTER_MS"),
+  reconcileWindowMs: numericOption("PAYMENT_WEBHOOKS_RECONCILE_WINDOW_MS"),
+  reconcileBatchSize: numericOption("PAYMENT_WEBHOOKS_RECONCILE_BATCH_SIZE"),
 }
 
 module.exports = defineConfig({

@@ -22,5 +22,6 @@ export { givePaymentBackWorkflow, givePaymentBackWorkflowId, type GivePaymentBac
 export { PaymentWebhookEvents, type PaymentWebhookEventName } from "./events"
 export { processPaymentWebhookEvent, type ProcessOutcome, type ProcessEventOptions } from "./processing/process-event"
 export { drainDuePaymentWebhooks, type DrainCounts } from "./processing/drain"
+export { reconcilePaymentSessions, type ReconcileSummary } from "./processing/reconcile"
 export { currentProcessingLease, LeaseLostError, type ProcessingLease } from "./processing/lease"
 export * from "./providers/webhook-contract"

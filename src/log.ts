@@ -5,6 +5,8 @@ export interface WebhookStateLogFields {
   id: string
   provider_id: string
   status: string
+  /** `reconciler` on the reconciler's lines. */
+  source?: string
   event_type?: string | null
   action?: string | null
   session_id?: string | null

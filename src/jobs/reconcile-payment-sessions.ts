@@ -1,0 +1,17 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { reconcilePaymentSessions, type ReconcileSummary } from "../processing/reconcile"
+
+/**
+ * On a schedule: asks payment providers about checkouts whose webhook never came (wrong secret,
+ * events not enabled, endpoint down longer than the provider retries) and turns the ones that were
+ * paid into orders through the inbox. Off with the plugin option `reconcile: false`.
+ */
+export default async function reconcilePaymentSessionsJob(container: MedusaContainer): Promise<ReconcileSummary> {
+  return reconcilePaymentSessions(container)
+}
+
+/** Every minute by default; PAYMENT_WEBHOOKS_RECONCILE_SCHEDULE takes any cron expression (seconds allowed). */
+export const config = {
+  name: "reconcile-payment-sessions",
+  schedule: process.env.PAYMENT_WEBHOOKS_RECONCILE_SCHEDULE || "* * * * *",
+}
