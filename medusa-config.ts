@@ -66,16 +66,20 @@ const redisModules = redisUrl
 
 /** The plugin's options; the PAYMENT_WEBHOOKS_* variables let tests and operators tune them. */
 const numericOption = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
+const booleanOption = (name: string) => (process.env[name] ? process.env[name] !== "false" : undefined)
 const paymentWebhooksOptions = {
   maxBodyBytes: numericOption("PAYMENT_WEBHOOKS_MAX_BODY_BYTES"),
   maxAttempts: numericOption("PAYMENT_WEBHOOKS_MAX_ATTEMPTS"),
   retryBaseDelayMs: numericOption("PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS"),
   retryMaxDelayMs: numericOption("PAYMENT_WEBHOOKS_RETRY_MAX_DELAY_MS"),
   processingLeaseMs: numericOption("PAYMENT_WEBHOOKS_PROCESSING_LEASE_MS"),
-  reconcile: process.env.PAYMENT_WEBHOOKS_RECONCILE ? process.env.PAYMENT_WEBHOOKS_RECONCILE !== "false" : undefined,
+  recoveryConcurrency: numericOption("PAYMENT_WEBHOOKS_RECOVERY_CONCURRENCY"),
+  reconcile: booleanOption("PAYMENT_WEBHOOKS_RECONCILE"),
   reconcileAfterMs: numericOption("PAYMENT_WEBHOOKS_RECONCILE_AFTER_MS"),
   reconcileWindowMs: numericOption("PAYMENT_WEBHOOKS_RECONCILE_WINDOW_MS"),
   reconcileBatchSize: numericOption("PAYMENT_WEBHOOKS_RECONCILE_BATCH_SIZE"),
+  retentionDays: numericOption("PAYMENT_WEBHOOKS_RETENTION_DAYS"),
+  redactPayloads: booleanOption("PAYMENT_WEBHOOKS_REDACT_PAYLOADS"),
 }
 
 module.exports = defineConfig({

@@ -314,6 +314,15 @@ class PaymentWebhooksModuleService extends MedusaService({
     return rows.map((row) => String(row.id))
   }
 
+  /** When the earliest lease of a `processing` row ends (null when no row is processing). */
+  @InjectManager()
+  async nextLeaseExpiry(@MedusaContext() sharedContext: Context = {}): Promise<Date | null> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT min(next_attempt_at) AS expiry FROM ${EVENTS} WHERE deleted_at IS NULL AND status = 'processing'`
+    )
+    return rows[0]?.expiry ? new Date(rows[0].expiry as string) : null
+  }
+
   /** Reads one row; throws NOT_FOUND when it does not exist. */
   @InjectManager()
   async retrieveEvent(
