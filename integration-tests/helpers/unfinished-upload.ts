@@ -41,6 +41,7 @@ export function postUnfinishedUpload(
         }
       }
     }
+    req.flushHeaders()
     write()
   })
 }
