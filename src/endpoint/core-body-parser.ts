@@ -15,8 +15,8 @@ export const CORE_BODY_PARSER_BEHAVIOUR =
 type CoreRouteDeclaration = { matcher: unknown; bodyParser?: unknown }
 
 /**
- * Medusa's core declaration of the webhook path's body parser, or null when this Medusa no longer
- * declares it there (or not as an object).
+ * Medusa's core declaration of the webhook path's body parser (`switchOffCoreWebhookBodyParser`
+ * changes it in place), or null when this Medusa no longer declares it there.
  */
 export function findCoreWebhookDeclaration(): CoreRouteDeclaration | null {
   let routes: unknown
@@ -38,8 +38,8 @@ export function findCoreWebhookDeclaration(): CoreRouteDeclaration | null {
  * it answers, so no limit set on it stops an oversized body from being received. Medusa offers no
  * public way to change a core route's parser, so this sets the core declaration to `false` (no
  * parser): `readWebhookBody` then reads the body itself and refuses it before reading it. It must
- * run before Medusa's API loader reads the declaration; the inbox module's loader runs it at boot.
- * Returns whether the declaration was found and switched off.
+ * run before Medusa's API loader imports its core middlewares, which copy the declaration's fields:
+ * the inbox module's loader runs it at boot, before the API loader. Returns whether it applied.
  */
 export function switchOffCoreWebhookBodyParser(): boolean {
   const declaration = findCoreWebhookDeclaration()
@@ -52,8 +52,8 @@ export function switchOffCoreWebhookBodyParser(): boolean {
 
 /**
  * Loader of the inbox module: switches Medusa's parser off for the webhook path at boot. If this
- * Medusa declares it elsewhere, the app keeps working with Medusa's parser (100 kB limit, bodies read
- * in full before a refusal) and one warning says why.
+ * Medusa declares it elsewhere, the app still boots and works (with Medusa's parser: 100 kB limit,
+ * bodies read in full before a refusal), and one warning says why.
  */
 export async function coreBodyParserLoader({ logger }: LoaderOptions): Promise<void> {
   if (!switchOffCoreWebhookBodyParser()) {

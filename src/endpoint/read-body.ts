@@ -25,8 +25,9 @@ export async function readWebhookBody(
     const mediaType = acceptedMediaType(req)
     // Where Medusa's parser still runs for the path (its declaration could not be switched off), it
     // has read the body and kept the bytes; the limit is then applied after reading.
-    const parsedByMedusa = Buffer.isBuffer((req as RequestWithRawBody).rawBody)
-    const rawBody = parsedByMedusa ? (req as RequestWithRawBody).rawBody! : await readBounded(req, maxBytes)
+    const request = req as RequestWithRawBody
+    const parsedByMedusa = Buffer.isBuffer(request.rawBody)
+    const rawBody = parsedByMedusa ? request.rawBody! : await readBounded(req, maxBytes)
     if (rawBody.length === 0) {
       throw new WebhookHttpError("invalid_payload", "The request has no body")
     }
@@ -34,8 +35,8 @@ export async function readWebhookBody(
       throw tooLarge(maxBytes)
     }
     if (!parsedByMedusa) {
-      ;(req as RequestWithRawBody).rawBody = rawBody
-      req.body = parseBody(rawBody, mediaType)
+      request.rawBody = rawBody
+      request.body = parseBody(rawBody, mediaType)
     }
     next()
   } catch (error) {

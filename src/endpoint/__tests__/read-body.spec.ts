@@ -91,4 +91,37 @@ describe("readWebhookBody", () => {
     const answer = await post(server.url, body, headers)
     expect(answer).toMatchObject({ status, body: { type } })
   })
+
+  describe("where Medusa's parser still ran (its declaration could not be switched off)", () => {
+    const run = async (rawBody: Buffer) => {
+      const req = {
+        headers: { "content-type": "application/json" },
+        rawBody,
+        body: { kept: true },
+        scope: { resolve: () => ({ options: { maxBodyBytes: LIMIT } }) },
+      }
+      const res = {
+        statusCode: 200,
+        body: undefined as unknown,
+        setHeader: jest.fn(),
+        status: (code: number) => Object.assign(res, { statusCode: code }),
+        json: (body: unknown) => Object.assign(res, { body }),
+      }
+      const next = jest.fn()
+      await readWebhookBody(req as never, res as never, next)
+      return { req, res, next }
+    }
+
+    it("uses the bytes it kept", async () => {
+      const { req, next } = await run(Buffer.from('{"id":"evt_1"}'))
+      expect(next).toHaveBeenCalledWith()
+      expect(req.body).toEqual({ kept: true })
+    })
+
+    it("still applies the limit, after reading", async () => {
+      const { res, next } = await run(Buffer.alloc(LIMIT + 1, " "))
+      expect(next).not.toHaveBeenCalled()
+      expect(res).toMatchObject({ statusCode: 413, body: { type: "payload_too_large" } })
+    })
+  })
 })
