@@ -62,6 +62,7 @@ function readBounded(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
     return Promise.reject(tooLarge(maxBytes))
   }
   if (req.readableEnded) {
+    // Something else consumed the body: nothing is left, and no "end" would ever come.
     return Promise.resolve(Buffer.alloc(0))
   }
   return new Promise((resolve, reject) => {
@@ -113,7 +114,8 @@ function acceptedMediaType(req: IncomingMessage): string {
       `Content-Type "${mediaType || "(none)"}" is not accepted; send one of ${ACCEPTED_MEDIA_TYPES.join(", ")}`
     )
   }
-  // Providers send webhooks uncompressed; inflating would let a small body expand past the limit.
+  // Providers send webhooks uncompressed; refusing encodings keeps the limit a limit on the bytes
+  // received and leaves no decompression bomb to defuse.
   const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase()
   if (encoding !== "identity") {
     throw new WebhookHttpError("unsupported_media_type", `Content-Encoding "${encoding}" is not accepted`)
