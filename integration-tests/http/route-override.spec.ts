@@ -1,4 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { CORE_BODY_PARSER_BEHAVIOUR, findCoreWebhookDeclaration } from "../../src/endpoint/core-body-parser"
 
 jest.setTimeout(240 * 1000)
 
@@ -17,6 +18,16 @@ medusaIntegrationTestRunner({
           type: "unknown_provider",
           message: expect.stringContaining("pp_nope_nope"),
         })
+      })
+
+      it("and Medusa's core body parser for the path: after boot, core declares none (the route reads its own body)", () => {
+        const declaration = findCoreWebhookDeclaration()
+        if (declaration?.bodyParser !== false) {
+          throw new Error(
+            `A Medusa release changed what the plugin relies on: ${CORE_BODY_PARSER_BEHAVIOUR}. ` +
+              `After boot, the core declaration is ${JSON.stringify(declaration)}`
+          )
+        }
       })
     })
   },

@@ -1,7 +1,12 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { Knex } from "knex"
 import Stripe from "stripe"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
+import { sizedStripeEvent } from "../helpers/sized-event"
+import { postUnfinishedUpload } from "../helpers/unfinished-upload"
+import { signedStripeDelivery } from "../helpers/webhook-delivery"
 
 jest.setTimeout(240 * 1000)
 
@@ -10,6 +15,9 @@ const SECRET_B = "whsec_endpoint_test_b"
 process.env.STRIPE_WEBHOOK_SECRET = `${SECRET_A},${SECRET_B}`
 
 const stripe = new Stripe("sk_test_unused")
+
+/** A server that waits for an unfinished upload never answers: fail then, rather than hang. */
+const UNANSWERED_MS = 30_000
 
 function signed(payload: string, secret = SECRET_A, timestamp?: number) {
   return stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp })
@@ -38,6 +46,7 @@ medusaIntegrationTestRunner({
         maxBodyLength: Infinity,
       })
     const rowCount = async () => (await inbox().listPaymentWebhookEvents({})).length
+    const webhookUrl = (provider: string) => `${api.defaults.baseURL}/hooks/payment/${provider}`
 
     describe("refusals: a clear JSON error and nothing stored", () => {
       it("unknown provider -> 404 unknown_provider", async () => {
@@ -96,11 +105,51 @@ medusaIntegrationTestRunner({
         expect(await rowCount()).toBe(0)
       })
 
+      it("a 15 MiB body declared by Content-Length -> 413 payload_too_large after its first 64 kB: the rest is never sent, nothing stored", async () => {
+        const head = '{"id":"evt_15mib","padding":"'
+        const body = head + "x".repeat(15 * 1024 * 1024 - head.length - 2) + '"}'
+        const answer = await postUnfinishedUpload(webhookUrl("stripe_stripe"), {
+          headers: { "content-type": "application/json", "stripe-signature": signed(body) },
+          declaredLength: 15728640,
+          body: Buffer.from(body),
+          send: 64 * 1024,
+        })
+        // The body was never completed: only a server that refused it unread could answer.
+        expect(answer).toEqual({
+          status: 413,
+          body: { type: "payload_too_large", message: "The body is larger than the limit of 1048576 bytes" },
+          connection: "close",
+          sent: 64 * 1024,
+        })
+        expect(await rowCount()).toBe(0)
+      }, UNANSWERED_MS)
+
+      it("a chunked body (no Content-Length) -> 413 payload_too_large once it passes 1 MiB, before it ends; nothing stored", async () => {
+        const head = '{"id":"evt_chunked","padding":"'
+        const body = Buffer.from(head + "x".repeat(2 * 1024 * 1024) + '"}')
+        const answer = await postUnfinishedUpload(webhookUrl("stripe_stripe"), {
+          headers: { "content-type": "application/json", "stripe-signature": signed(body.toString()) },
+          body,
+          send: 1024 * 1024 + 64 * 1024,
+        })
+        expect(answer).toMatchObject({ status: 413, body: { type: "payload_too_large" }, connection: "close" })
+        expect(answer.sent).toBeLessThan(body.length)
+        expect(await rowCount()).toBe(0)
+      }, UNANSWERED_MS)
+
       it("a 200 kB body is under the limit (Medusa's 100 kB default does not apply): it reaches verification", async () => {
         const body = JSON.stringify({ id: "evt_200k", padding: "x".repeat(200 * 1024) })
         const response = await post("stripe_stripe", body, { "stripe-signature": signed(body, "whsec_wrong") })
         expect(response.status).toBe(400)
         expect(response.data.type).toBe("invalid_signature")
+      })
+
+      it("a signed body that is not JSON, sent as text/plain, reaches the provider -> 400 invalid_payload", async () => {
+        const body = "this is not an event"
+        const response = await post("stripe_stripe", body, { "content-type": "text/plain", "stripe-signature": signed(body) })
+        expect(response.status).toBe(400)
+        expect(response.data.type).toBe("invalid_payload")
+        expect(await rowCount()).toBe(0)
       })
 
       it("a media type providers do not send -> 415 unsupported_media_type", async () => {
@@ -112,7 +161,63 @@ medusaIntegrationTestRunner({
       })
     })
 
+    describe("failures after verification: 503 unavailable (the provider retries), never 400", () => {
+      it("the provider fails after verifying (a refund event whose charge lists no refunds) -> 503 unavailable, nothing stored", async () => {
+        const body = JSON.stringify({
+          id: "evt_refund_without_refunds",
+          object: "event",
+          type: "charge.refunded",
+          created: Math.floor(Date.now() / 1000),
+          api_version: "2024-06-20",
+          livemode: false,
+          data: {
+            object: {
+              id: "ch_without_refunds",
+              object: "charge",
+              amount: 1000,
+              amount_captured: 1000,
+              amount_refunded: 1000,
+              currency: "eur",
+              payment_intent: "pi_without_refunds",
+              metadata: { session_id: "payses_without_refunds" },
+              refunds: { object: "list", data: [], has_more: false },
+            },
+          },
+        })
+        const response = await post("stripe_stripe", body, { "stripe-signature": signed(body) })
+        expect(response.status).toBe(503)
+        expect(response.data).toEqual({ type: "unavailable", message: "The webhook could not be handled right now; please retry" })
+        expect(await inbox().listPaymentWebhookEvents({ event_key: "evt_refund_without_refunds" })).toHaveLength(0)
+      })
+
+      it("the inbox cannot be written (a trigger refuses inserts) -> 503 unavailable, nothing stored", async () => {
+        const pg = getContainer().resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+        await pg.raw(`CREATE FUNCTION test_refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'the inbox is closed by the test'; END $$`)
+        await pg.raw(`CREATE TRIGGER test_refuse_insert BEFORE INSERT ON payment_webhook_event
+          FOR EACH ROW EXECUTE FUNCTION test_refuse_insert()`)
+        let response
+        try {
+          const body = eventWithoutSession("evt_inbox_closed")
+          response = await post("stripe_stripe", body, { "stripe-signature": signed(body) })
+        } finally {
+          await pg.raw("DROP TRIGGER test_refuse_insert ON payment_webhook_event")
+          await pg.raw("DROP FUNCTION test_refuse_insert()")
+        }
+        expect(response.status).toBe(503)
+        expect(response.data).toEqual({ type: "unavailable", message: "The webhook could not be stored; please retry" })
+        expect(await inbox().listPaymentWebhookEvents({ event_key: "evt_inbox_closed" })).toHaveLength(0)
+      })
+    })
+
     describe("verified deliveries", () => {
+      it("a signed 900 kB event -> 200 with the default options, stored", async () => {
+        const response = await signedStripeDelivery(api, sizedStripeEvent("evt_900k", 900 * 1024), "stripe_stripe", SECRET_A).post()
+        expect(response.status).toBe(200)
+        expect(response.data).toEqual({ id: expect.any(String), status: "ignored" })
+        expect(await inbox().retrieveEvent(response.data.id!)).toMatchObject({ event_key: "evt_900k", status: "ignored" })
+      })
+
       it("an event for no session of ours -> 200 ignored, stored as ignored", async () => {
         const body = eventWithoutSession("evt_ignored_1")
         const response = await post("stripe_stripe", body, { "stripe-signature": signed(body) })

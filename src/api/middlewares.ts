@@ -1,15 +1,13 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
-import { MAX_BODY_BYTES_CEILING } from "../modules/payment-webhooks/utils/options"
 import { webhookAwareErrorHandler } from "../endpoint/body-errors"
-import { raiseCoreWebhookBodyLimit } from "../endpoint/core-body-parser"
 import { readWebhookBody } from "../endpoint/read-body"
 
-raiseCoreWebhookBodyLimit()
-
 /**
- * The webhook route keeps the raw body (providers sign the exact bytes) and reads it through
- * `readWebhookBody`, which applies the `maxBodyBytes` option and answers 413/415 with JSON.
- * Body-parser failures on that path get the documented JSON bodies (`webhookAwareErrorHandler`).
+ * The webhook route reads its own body (`readWebhookBody`), so that it can refuse one over the
+ * `maxBodyBytes` option before reading it and keep the exact bytes providers sign. `bodyParser:
+ * false` says so, but Medusa's core declaration for the path wins over it: the inbox module's loader
+ * switches that one off at boot (`core-body-parser.ts`). Body-parser failures on the path (when
+ * Medusa's parser still runs) get the documented JSON bodies (`webhookAwareErrorHandler`).
  */
 export default defineMiddlewares({
   errorHandler: webhookAwareErrorHandler,
@@ -17,7 +15,7 @@ export default defineMiddlewares({
     {
       matcher: "/hooks/payment/:provider",
       methods: ["POST"],
-      bodyParser: { preserveRawBody: true, sizeLimit: MAX_BODY_BYTES_CEILING },
+      bodyParser: false,
       middlewares: [readWebhookBody],
     },
   ],

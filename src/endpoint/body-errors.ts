@@ -7,11 +7,12 @@ const WEBHOOK_PATH = /^\/hooks\/payment\/[^/]+\/?$/
 const medusaErrorHandler = errorHandler()
 
 /**
- * Medusa parses JSON for the webhook path before any route middleware runs, so a malformed or
- * oversized body fails inside express's body parser. For the webhook path only, those two failures
- * are answered with the documented JSON bodies (`invalid_payload`, `payload_too_large`); every other
- * error, and every other path, goes to Medusa's own error handler unchanged. An app that defines its
- * own `errorHandler` replaces this one (Medusa keeps the last), and then gets Medusa's bodies.
+ * Where Medusa's body parser still runs for the webhook path (its core declaration could not be
+ * switched off, see `core-body-parser.ts`), a malformed or oversized body fails inside express's
+ * parser, before any route middleware. For the webhook path only, those two failures are answered
+ * with the documented JSON bodies (`invalid_payload`, `payload_too_large`); every other error, and
+ * every other path, goes to Medusa's own error handler unchanged. An app that defines its own
+ * `errorHandler` replaces this one (Medusa keeps the last), and then gets Medusa's bodies.
  */
 export function webhookAwareErrorHandler(
   error: unknown,
