@@ -16,6 +16,10 @@ export interface ChildApp {
   stop(): Promise<void>
   /** `kill -9` of the whole process group, as a crash would. */
   crash(): Promise<void>
+  /** SIGSTOP of the whole process group: frozen, as in a VM pause or a stalled host. */
+  pause(): void
+  /** SIGCONT: the frozen process carries on where it was. */
+  resume(): void
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -110,8 +114,15 @@ export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: nu
     baseUrl: `http://localhost:${listenOn}`,
     process: child,
     output: () => output,
-    stop: () => signal("SIGTERM"),
+    stop: async () => {
+      if (child.pid && child.exitCode === null) {
+        process.kill(-child.pid, "SIGCONT")
+      }
+      await signal("SIGTERM")
+    },
     crash: () => signal("SIGKILL"),
+    pause: () => child.pid && process.kill(-child.pid, "SIGSTOP"),
+    resume: () => child.pid && process.kill(-child.pid, "SIGCONT"),
   }
   const deadline = Date.now() + 3 * 60 * 1000
   while (Date.now() < deadline) {
