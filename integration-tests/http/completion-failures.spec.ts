@@ -1,0 +1,74 @@
+import { completeCartWorkflow } from "@medusajs/core-flows"
+import type { IPaymentModuleService } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import processDuePaymentWebhooks from "../../src/jobs/process-due-payment-webhooks"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
+import type { SeedResult } from "../../scripts/lib/seed-data"
+import { countCartOrders, createCartReadyForPayment, seedForTests } from "../helpers/store-flow"
+import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+import { inboxRowIn, signedStripeDelivery, simulatorEvent, type WebhookApi } from "../helpers/webhook-delivery"
+
+jest.setTimeout(240 * 1000)
+
+const harness = useStripeSimulator()
+
+/**
+ * Carts whose next completion fails as a database hiccup would: a plain error, no MedusaError type.
+ * Injected through completeCartWorkflow's public `validate` hook, which runs inside cart completion.
+ */
+const hiccupOnce = new Set<string>()
+completeCartWorkflow.hooks.validate(async ({ cart }) => {
+  if (hiccupOnce.delete(cart.id)) {
+    throw Object.assign(new Error("Connection terminated unexpectedly"), { code: "57P01" })
+  }
+})
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seed: SeedResult
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+
+    beforeAll(async () => {
+      seed = await seedForTests(getContainer())
+      harness.sim.setEndpoints([])
+    })
+
+    it("a transient failure of cart completion is retried, and the authorization is kept: no void, then one order", async () => {
+      const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: "pp_stripe_stripe" })
+      const paymentIntentId = (paymentSession.data as { id: string }).id
+      await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" })
+      hiccupOnce.add(cart.id)
+
+      const answer = await signedStripeDelivery(
+        api as WebhookApi,
+        simulatorEvent(harness.sim, "payment_intent.amount_capturable_updated", paymentIntentId)
+      ).post()
+      const failed = await inboxRowIn(getContainer(), answer.data.id!, ["failed", "dead", "processed"])
+
+      expect(failed).toMatchObject({ status: "failed", attempts: 1 })
+      expect(failed.last_error).toContain("Connection terminated unexpectedly")
+      expect(failed.next_attempt_at).not.toBeNull()
+      // Nothing was given back: Stripe still holds the authorization, and so does Medusa.
+      expect(harness.sim.paymentIntent(paymentIntentId)!.status).toBe("requires_capture")
+      const [payment] = await getContainer()
+        .resolve<IPaymentModuleService>(Modules.PAYMENT)
+        .listPayments({ payment_session_id: paymentSession.id } as never)
+      expect(payment.canceled_at).toBeFalsy()
+      expect(await countCartOrders(getContainer(), cart.id)).toBe(0)
+
+      const processed = await waitFor(async () => {
+        await processDuePaymentWebhooks(getContainer())
+        const row = await inbox().retrieveEvent(failed.id)
+        return row.status === "processed" ? row : null
+      }, { timeoutMs: 60_000, intervalMs: 500, what: "the retry to complete the cart" })
+      expect(processed.attempts).toBe(2)
+      expect(processed.outcome).toContain("cart completed")
+      expect(await countCartOrders(getContainer(), cart.id)).toBe(1)
+      expect(harness.sim.paymentIntent(paymentIntentId)!.status).toBe("requires_capture")
+      const attempts = await inbox().listEventAttempts(failed.id)
+      expect(attempts.map((attempt) => attempt.result)).toEqual(["failed", "processed"])
+    })
+  },
+})
