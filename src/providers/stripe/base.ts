@@ -33,6 +33,7 @@ import Stripe from "stripe"
 import { toStripeAmount } from "./amounts"
 import type { ResolvableWebhookEvent, WebhookEventResolver } from "../webhook-contract"
 import { isStripeError, STRIPE_ERROR_CODES, toMedusaError } from "./errors"
+import { createFencedHttpClient } from "./fenced-http-client"
 import { resolveStripeOptions, validateStripeOptions, type ResolvedStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./payment-intent-status"
 import { describeStripeEvent, MEDUSA_REFUND_ID_METADATA_KEY } from "./webhook-event"
@@ -129,6 +130,7 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
       maxNetworkRetries: this.options_.maxNetworkRetries,
       timeout: this.options_.apiTimeoutMs,
       appInfo: { name: "medusa-payment-webhooks" },
+      httpClient: createFencedHttpClient(),
     })
   }
 

@@ -45,6 +45,7 @@ export {
   type WebhookEventFacts,
 } from "./webhook-event"
 export { resolveStripeEvent } from "./webhook-resolution"
+export { createFencedHttpClient } from "./fenced-http-client"
 
 /** Every Stripe payment provider of this plugin, registered with Medusa as `pp_<identifier>_<id>`. */
 export default ModuleProvider(Modules.PAYMENT, {
