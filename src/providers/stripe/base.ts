@@ -30,8 +30,8 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
 import Stripe from "stripe"
-import { toStripeAmount } from "./amounts"
 import type { ResolvableWebhookEvent, WebhookEventResolver } from "../webhook-contract"
+import { toStripeAmount } from "./amounts"
 import { isStripeError, STRIPE_ERROR_CODES, toMedusaError } from "./errors"
 import { createFencedHttpClient } from "./fenced-http-client"
 import { resolveStripeOptions, validateStripeOptions, type ResolvedStripeOptions, type StripeOptions } from "./options"
@@ -375,9 +375,9 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
    * Completes an event `getWebhookActionAndData` marked `needs_resolution`, during processing: asks
    * Stripe for what the event lacks (the PaymentIntent that names the session and what was captured, the
    * charge's refunds, a processing intent's payment method) and maps the event again from `payload`, the
-   * verified body, so `action` and `data` are only what the acknowledgement made of it. An event whose
-   * PaymentIntent has no session is not Medusa's: `not_supported` with `data.session_id: null`. Throws a
-   * MedusaError when Stripe fails, so processing retries.
+   * verified body; the `action` and `data` passed in are what the acknowledgement made of that same body,
+   * so they add nothing. An event whose PaymentIntent has no session is not Medusa's: `not_supported`
+   * with `data.session_id: null`. Throws a MedusaError when Stripe fails, so processing retries.
    */
   async resolveWebhookEvent({ payload }: ResolvableWebhookEvent & { payload: unknown }): Promise<ResolvableWebhookEvent> {
     if (!isStripeEvent(payload)) {

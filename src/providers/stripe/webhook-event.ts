@@ -126,7 +126,7 @@ function handledObjectOf(event: Stripe.Event): EventObject | null {
 }
 
 /**
- * The refunds a charge embeds, when they are all of them. Events of API versions since 2022-11-15 no
+ * The refunds a charge embeds, when the list is complete. Events of API versions since 2022-11-15 no
  * longer embed any; an empty list is not trusted either, as `charge.refunded` follows a refund.
  */
 function embeddedRefundsOf(charge: Stripe.Charge): Stripe.Refund[] | null {
@@ -156,8 +156,10 @@ export function lookupsFor(event: Stripe.Event): StripeLookups {
       }
     case "dispute":
       return { ...NO_LOOKUPS, paymentIntent: tagged ? null : intentId }
-    case "refund":
-      return { ...NO_LOOKUPS, paymentIntent: tagged && typeof object.charge === "object" && object.charge ? null : intentId }
+    case "refund": {
+      const chargeExpanded = typeof object.charge === "object" && object.charge !== null
+      return { ...NO_LOOKUPS, paymentIntent: tagged && chargeExpanded ? null : intentId }
+    }
     case "charge":
       return {
         ...NO_LOOKUPS,
@@ -187,6 +189,7 @@ export function describeStripeEvent(event: Stripe.Event, found: StripeLookupResu
   }
   const lookups = lookupsFor(event)
   const sessionId = object.metadata?.session_id || found.paymentIntent?.metadata?.session_id || null
+  // No session, and no PaymentIntent left to ask for one.
   if (!sessionId && (lookups.paymentIntent === null || found.paymentIntent)) {
     return unsupported(facts, object)
   }
