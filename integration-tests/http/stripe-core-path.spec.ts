@@ -3,7 +3,7 @@ import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { buildStripeEvent } from "../../src/testing/stripe-simulator"
 import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
-import { signedStripeDelivery } from "../helpers/webhook-delivery"
+import { settledInboxRows, signedStripeDelivery } from "../helpers/webhook-delivery"
 import { createCartReadyForPayment, getCartOrder, seedForTests, type CartOrder } from "../helpers/store-flow"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 
@@ -71,7 +71,8 @@ medusaIntegrationTestRunner({
       expect(captured.captures).toHaveLength(1)
       expect(Number(captured.captures![0].amount)).toBe(Number(cart.total))
       expect(harness.sim.effectiveCaptures(paymentIntentId)).toBe(1)
-      const rows = await inbox().listPaymentWebhookEvents({ session_id: paymentSession.id })
+      // The capture is visible before the row's final write: wait for every row to finish.
+      const rows = await settledInboxRows(getContainer(), paymentSession.id)
       expect(rows.map((row) => row.status).every((status) => status === "processed" || status === "ignored")).toBe(true)
       expect(rows.find((row) => row.event_type === "payment_intent.amount_capturable_updated")).toMatchObject({
         status: "processed",
