@@ -62,6 +62,8 @@ const FINISHED: ReadonlySet<string> = new Set(["processed", "ignored", "dead"])
 /**
  * Waits until every inbox row of the session is finished (`processed`, `ignored` or `dead`) and
  * returns them. Call it after `sim.idle()`: then every delivery has been answered, so every row exists.
+ * A row stored before its session was known (`needs_resolution`: a Dashboard refund, a dispute) gets
+ * its session only once processing resolved it, so no row without a session may still be waiting.
  */
 export async function settledInboxRows(
   container: MedusaContainer,
@@ -71,8 +73,9 @@ export async function settledInboxRows(
   const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
   return waitFor(
     async () => {
+      const unresolved = await inbox.listPaymentWebhookEvents({ session_id: null, status: ["received", "processing"] })
       const rows = (await inbox.listPaymentWebhookEvents({ session_id: sessionId })) as PaymentWebhookEventDTO[]
-      return rows.length > 0 && rows.every((row) => FINISHED.has(row.status)) ? rows : null
+      return unresolved.length === 0 && rows.length > 0 && rows.every((row) => FINISHED.has(row.status)) ? rows : null
     },
     { what: `the inbox rows of session ${sessionId} to finish`, timeoutMs: opts.timeoutMs }
   )

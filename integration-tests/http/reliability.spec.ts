@@ -289,8 +289,9 @@ medusaIntegrationTestRunner({
         const rows = await settledInboxRows(container(), paymentSession.id)
 
         const stripeRefunds = await stripeRefundsOf(paymentIntentId)
+        const [medusaRefund] = (await paymentModule().retrievePayment(payment.id, { relations: ["refunds"] })).refunds ?? []
         expect(stripeRefunds).toHaveLength(1)
-        expect(stripeRefunds[0]).toMatchObject({ amount: 700, metadata: { medusa_initiated: "true" } })
+        expect(stripeRefunds[0]).toMatchObject({ amount: 700, metadata: { medusa_refund_id: medusaRefund.id } })
         const refundRows = rows.filter((row) => row.action === "refunded")
         expect(refundRows.map((row) => row.event_type).sort()).toEqual([
           "charge.refund.updated",
@@ -299,8 +300,7 @@ medusaIntegrationTestRunner({
         ])
         expect(refundRows.every((row) => row.status === "processed")).toBe(true)
         const recorded = await refundsOf(payment.id)
-        expect(recorded).toHaveLength(1)
-        expect(recorded[0].amount).toBe(7)
+        expect(recorded).toEqual([{ amount: 7, provider_refund_id: stripeRefunds[0].id }])
         await note({ cart, paymentSession, paymentIntentId })
       })
     })

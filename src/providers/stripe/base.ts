@@ -30,12 +30,15 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
 import Stripe from "stripe"
+import type { ResolvableWebhookEvent, WebhookEventResolver } from "../webhook-contract"
 import { toStripeAmount } from "./amounts"
 import { isStripeError, STRIPE_ERROR_CODES, toMedusaError } from "./errors"
+import { createFencedHttpClient } from "./fenced-http-client"
 import { resolveStripeOptions, validateStripeOptions, type ResolvedStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./payment-intent-status"
-import { describeStripeEvent, MEDUSA_INITIATED_METADATA_KEY, type StripeWebhookResult } from "./webhook-event"
-import { signatureHeaderFrom, verifyStripeWebhook } from "./webhook-verification"
+import { describeStripeEvent, MEDUSA_REFUND_ID_METADATA_KEY } from "./webhook-event"
+import { resolveStripeEvent } from "./webhook-resolution"
+import { isStripeEvent, signatureHeaderFrom, verifyStripeWebhook } from "./webhook-verification"
 
 /** PaymentIntent parameters a payment-method class fixes for every intent it creates. */
 export type PaymentIntentDefaults = Pick<
@@ -107,7 +110,7 @@ function customerParams(customer: PaymentCustomerDTO): Stripe.CustomerCreatePara
  * `data` handed to Medusa is the PaymentIntent as Stripe returns it (`id`, `client_secret`, `status`,
  * amounts in Stripe's smallest unit). Amounts Medusa passes in are in major units.
  */
-export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> {
+export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> implements WebhookEventResolver {
   protected readonly options_: ResolvedStripeOptions
   protected readonly stripe_: Stripe
 
@@ -127,6 +130,7 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
       maxNetworkRetries: this.options_.maxNetworkRetries,
       timeout: this.options_.apiTimeoutMs,
       appInfo: { name: "medusa-payment-webhooks" },
+      httpClient: createFencedHttpClient(),
     })
   }
 
@@ -237,9 +241,11 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
   }
 
   /**
-   * Refunds `amount` (major units) of the intent. The refund carries `metadata.medusa_initiated = "true"` and
-   * the session id, so its webhooks are recognised as Medusa's own. A charge already fully refunded counts as
-   * refunded. Returns `data` unchanged: it stays the PaymentIntent.
+   * Refunds `amount` (major units) of the intent. Medusa passes the id of its refund as
+   * `context.idempotency_key` (Payment Module `refundPaymentFromProvider_`): it is the Stripe refund's
+   * idempotency key and its `metadata.medusa_refund_id`, beside the session id, so the refund's webhooks
+   * are matched to the refund Medusa recorded. A charge already fully refunded counts as refunded.
+   * Returns `data` unchanged: it stays the PaymentIntent.
    */
   override async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const id = intentIdOf(data, "refundPayment")
@@ -249,7 +255,10 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
         {
           payment_intent: id,
           amount: toStripeAmount(amount, currencyOf(data, "refundPayment")),
-          metadata: { [MEDUSA_INITIATED_METADATA_KEY]: "true", ...(sessionId && { session_id: sessionId }) },
+          metadata: {
+            ...(context?.idempotency_key && { [MEDUSA_REFUND_ID_METADATA_KEY]: context.idempotency_key }),
+            ...(sessionId && { session_id: sessionId }),
+          },
         },
         { idempotencyKey: context?.idempotency_key }
       )
@@ -344,7 +353,9 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
 
   /**
    * Verifies the webhook (signature against every configured secret, timestamp tolerance) and maps the
-   * event: see `event-actions.ts` for the table and `webhook-event.ts` for the shape of `data`.
+   * event: see `event-actions.ts` for the table and `webhook-event.ts` for the shape of `data`. Makes no
+   * request to Stripe: an event only Stripe's API can complete comes back with `data.needs_resolution`,
+   * and processing calls {@link StripeBase.resolveWebhookEvent}.
    * Throws `invalid_signature: ...` / `invalid_payload: ...` MedusaErrors for requests to reject.
    */
   override async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
@@ -355,15 +366,31 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
       this.options_.webhookSecrets,
       this.options_.webhookTolerance
     )
-    let result: StripeWebhookResult
-    try {
-      result = await describeStripeEvent(this.stripe_, event)
-    } catch (error) {
-      throw toMedusaError("getWebhookActionAndData", error)
-    }
     // Medusa types `action` as its own PaymentActions; this plugin's route also handles `refunded` and
     // `disputed` (DESIGN.md, "Contract: actions").
-    return result as WebhookActionResult
+    return describeStripeEvent(event) as WebhookActionResult
+  }
+
+  /**
+   * Completes an event `getWebhookActionAndData` marked `needs_resolution`, during processing: asks
+   * Stripe for what the event lacks (the PaymentIntent that names the session and what was captured, the
+   * charge's refunds, a processing intent's payment method) and maps the event again from `payload`, the
+   * verified body; the `action` and `data` passed in are what the acknowledgement made of that same body,
+   * so they add nothing. An event whose PaymentIntent has no session is not Medusa's: `not_supported`
+   * with `data.session_id: null`. Throws a MedusaError when Stripe fails, so processing retries.
+   */
+  async resolveWebhookEvent({ payload }: ResolvableWebhookEvent & { payload: unknown }): Promise<ResolvableWebhookEvent> {
+    if (!isStripeEvent(payload)) {
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        "stripe provider: resolveWebhookEvent needs the verified Stripe event as payload"
+      )
+    }
+    try {
+      return await resolveStripeEvent(this.stripe_, payload)
+    } catch (error) {
+      throw toMedusaError("resolveWebhookEvent", error)
+    }
   }
 
   private async cancelIntent(

@@ -42,11 +42,18 @@ function medusaErrorType(error: Stripe.errors.StripeError): string {
 
 /**
  * Wraps whatever a Stripe call threw in a `MedusaError` of the matching type, with a message naming the
- * operation, Stripe's reason, code and request id, and no secrets.
+ * operation, Stripe's reason, code and request id, and no secrets. A MedusaError - thrown as such, or the
+ * refusal of the fenced HTTP client (`fenced-http-client.ts`) - comes back as it is.
  */
 export function toMedusaError(operation: string, error: unknown): MedusaError {
   if (error instanceof MedusaError) {
     return error
+  }
+  // A request the fenced HTTP client refused (the worker lost its inbox row) reaches us wrapped by the
+  // SDK as a connection error; the refusal itself is what the caller must see.
+  const cause = error instanceof Stripe.errors.StripeConnectionError ? (error as { detail?: unknown }).detail : undefined
+  if (cause instanceof MedusaError) {
+    return cause
   }
   if (!isStripeError(error)) {
     const reason = error instanceof Error ? error.message : String(error)

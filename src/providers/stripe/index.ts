@@ -33,7 +33,10 @@ export {
 export { verifyStripeWebhook, signatureHeaderFrom, STRIPE_SIGNATURE_HEADER } from "./webhook-verification"
 export {
   describeStripeEvent,
-  MEDUSA_INITIATED_METADATA_KEY,
+  lookupsFor,
+  MEDUSA_REFUND_ID_METADATA_KEY,
+  type StripeLookups,
+  type StripeLookupResults,
   type StripeWebhookResult,
   type StripeWebhookData,
   type UnsupportedWebhookData,
@@ -41,6 +44,8 @@ export {
   type WebhookDispute,
   type WebhookEventFacts,
 } from "./webhook-event"
+export { resolveStripeEvent } from "./webhook-resolution"
+export { createFencedHttpClient } from "./fenced-http-client"
 
 /** Every Stripe payment provider of this plugin, registered with Medusa as `pp_<identifier>_<id>`. */
 export default ModuleProvider(Modules.PAYMENT, {

@@ -14,21 +14,39 @@ const SESSION_STATUS_BY_INTENT_STATUS: Record<Stripe.PaymentIntent.Status, Payme
 }
 
 /**
- * Whether the intent is paid with a method that settles asynchronously (see
- * {@link ASYNC_PAYMENT_METHOD_TYPES}). Asks Stripe for the payment method only when the intent allows
- * several types and the method is not expanded.
+ * The type of the intent's payment method as far as the intent itself says: the expanded method's, or
+ * the only type the intent allows. Undefined when only Stripe can tell, or there is no method.
+ */
+export function statedPaymentMethodType(intent: Stripe.PaymentIntent): string | undefined {
+  const method = intent.payment_method
+  if (method !== null && typeof method === "object") {
+    return method.type
+  }
+  return intent.payment_method_types.length === 1 ? intent.payment_method_types[0] : undefined
+}
+
+/**
+ * The id of the intent's payment method when only Stripe can say its type: attached by id, not
+ * expanded, while the intent allows several types (automatic payment methods). Null otherwise.
+ */
+export function unstatedPaymentMethodId(intent: Stripe.PaymentIntent): string | null {
+  const method = intent.payment_method
+  return typeof method === "string" && statedPaymentMethodType(intent) === undefined ? method : null
+}
+
+/** Whether payments of this method type settle asynchronously (see {@link ASYNC_PAYMENT_METHOD_TYPES}). */
+export function settlesAsynchronously(type: string | undefined): boolean {
+  return type !== undefined && ASYNC_PAYMENT_METHOD_TYPES.has(type)
+}
+
+/**
+ * Whether the intent is paid with a method that settles asynchronously. Asks Stripe for the payment
+ * method only when the intent does not say its type ({@link unstatedPaymentMethodId}).
  */
 export async function paysAsynchronously(stripe: Stripe, intent: Stripe.PaymentIntent): Promise<boolean> {
-  const method = intent.payment_method
-  let type: string | undefined
-  if (method !== null && typeof method === "object") {
-    type = method.type
-  } else if (intent.payment_method_types.length === 1) {
-    type = intent.payment_method_types[0]
-  } else if (typeof method === "string") {
-    type = (await stripe.paymentMethods.retrieve(method)).type
-  }
-  return type !== undefined && ASYNC_PAYMENT_METHOD_TYPES.has(type)
+  const unstated = unstatedPaymentMethodId(intent)
+  const type = unstated ? (await stripe.paymentMethods.retrieve(unstated)).type : statedPaymentMethodType(intent)
+  return settlesAsynchronously(type)
 }
 
 /**

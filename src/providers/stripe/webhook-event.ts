@@ -1,5 +1,5 @@
-import { MedusaError } from "@medusajs/framework/utils"
 import type Stripe from "stripe"
+import type { PaymentWebhookDispute, PaymentWebhookRefund } from "../webhook-contract"
 import { fromStripeAmount } from "./amounts"
 import {
   actionForStripeEvent,
@@ -8,25 +8,20 @@ import {
   type ActionableWebhookAction,
   type StripeEventType,
 } from "./event-actions"
-import { paysAsynchronously } from "./payment-intent-status"
+import { settlesAsynchronously, statedPaymentMethodType, unstatedPaymentMethodId } from "./payment-intent-status"
 
-/** Metadata key (value `"true"`) on refunds Medusa issued, so their webhooks can be told from Dashboard refunds. */
-export const MEDUSA_INITIATED_METADATA_KEY = "medusa_initiated"
+/**
+ * Metadata key on the refunds Medusa issues through this provider: the id of Medusa's own refund, so
+ * their webhooks are matched to the refund Medusa already recorded instead of being recorded again.
+ */
+export const MEDUSA_REFUND_ID_METADATA_KEY = "medusa_refund_id"
 
 /** A Stripe refund as reported to Medusa; `amount` in major units. */
-export type WebhookRefund = {
-  id: string
-  amount: number
-  status: string | null
-  /** `true` when Medusa issued the refund through this provider (so it is already recorded). */
-  medusa_initiated: boolean
-}
+export type WebhookRefund = Required<PaymentWebhookRefund>
 
 /** A Stripe dispute as reported to Medusa; `amount` in major units. */
-export type WebhookDispute = {
-  id: string
+export type WebhookDispute = PaymentWebhookDispute & {
   status: Stripe.Dispute.Status
-  amount: number
   reason: string
 }
 
@@ -40,8 +35,10 @@ export type WebhookEventFacts = {
 
 /** `data` of an action Medusa should apply. Plain JSON: amounts are numbers in major units. */
 export type StripeWebhookData = WebhookEventFacts & {
-  session_id: string
-  amount: number
+  /** Null only while `needs_resolution`: the session is then traced through the PaymentIntent. */
+  session_id: string | null
+  /** Null only while `needs_resolution`, for a `charge.refunded` whose refunds are not listed yet. */
+  amount: number | null
   currency_code: string
   payment_intent_id: string | null
   /** `refunded` only: the refund the event is about (for `charge.refunded`, the newest). */
@@ -52,6 +49,11 @@ export type StripeWebhookData = WebhookEventFacts & {
   captured_amount?: number
   /** `disputed` only. */
   dispute?: WebhookDispute
+  /**
+   * Only Stripe's API can complete the event ({@link lookupsFor}); the acknowledgement never calls
+   * it, processing does (`resolveStripeEvent`). Absent when the event says enough.
+   */
+  needs_resolution?: true
 }
 
 /** `data` of an event this plugin does not act on: whatever could be read without asking Stripe. */
@@ -66,6 +68,30 @@ export type UnsupportedWebhookData = WebhookEventFacts & {
 export type StripeWebhookResult =
   | { action: ActionableWebhookAction; data: StripeWebhookData }
   | { action: "not_supported"; data: UnsupportedWebhookData }
+
+/**
+ * What completing an event takes from Stripe's API; each null when the event itself says enough.
+ */
+export type StripeLookups = {
+  /**
+   * The PaymentIntent that names the session of a refund, dispute or charge not tagged with it, and
+   * holds what was captured (`amount_received`) for a refund whose charge is not expanded.
+   */
+  paymentIntent: string | null
+  /** The charge whose refunds the event does not embed in full. */
+  chargeRefunds: string | null
+  /** The payment method whose type decides what a processing intent means. */
+  paymentMethod: string | null
+}
+
+/** What Stripe's API answered to an event's {@link StripeLookups}. */
+export type StripeLookupResults = {
+  paymentIntent?: Stripe.PaymentIntent
+  chargeRefunds?: Stripe.Refund[]
+  paymentMethod?: Stripe.PaymentMethod
+}
+
+const NO_LOOKUPS: StripeLookups = { paymentIntent: null, chargeRefunds: null, paymentMethod: null }
 
 /** Which PaymentIntent field holds the amount an event is about; `amount` when not listed. */
 const INTENT_AMOUNT_FIELD: Partial<Record<StripeEventType, "amount_capturable" | "amount_received">> = {
@@ -93,44 +119,98 @@ type ObjectDetails = Pick<StripeWebhookData, "amount" | "refund" | "refunds" | "
 const idOf = (value: string | { id: string } | null): string | null =>
   typeof value === "string" ? value : value?.id ?? null
 
+/** The event's object, when it is one this plugin acts on. */
+function handledObjectOf(event: Stripe.Event): EventObject | null {
+  const object = event.data.object as EventObject
+  return isHandledStripeEvent(event.type) && EVENT_OBJECT_KINDS.has(object.object) ? object : null
+}
+
 /**
- * Maps a verified Stripe event to a Medusa action and its data. Reads the session id from the object's
- * `metadata.session_id` and, for charges, refunds and disputes that lack it, from their PaymentIntent; an
- * event whose session cannot be found is not Medusa's and comes back `not_supported`.
+ * The refunds a charge embeds, when the list is complete. Events of API versions since 2022-11-15 no
+ * longer embed any; an empty list is not trusted either, as `charge.refunded` follows a refund.
  */
-export async function describeStripeEvent(stripe: Stripe, event: Stripe.Event): Promise<StripeWebhookResult> {
+function embeddedRefundsOf(charge: Stripe.Charge): Stripe.Refund[] | null {
+  const list = charge.refunds
+  return list && !list.has_more && list.data.length > 0 ? list.data : null
+}
+
+/**
+ * What Stripe's API must be asked before the event can be acted on (see {@link StripeLookups}). An
+ * event neither tagged with a session nor pointing at a PaymentIntent asks nothing: it is not Medusa's.
+ */
+export function lookupsFor(event: Stripe.Event): StripeLookups {
+  const object = handledObjectOf(event)
+  if (!object) {
+    return NO_LOOKUPS
+  }
+  const tagged = Boolean(object.metadata?.session_id)
+  const intentId = object.object === "payment_intent" ? null : idOf(object.payment_intent)
+  if (!tagged && !intentId) {
+    return NO_LOOKUPS
+  }
+  switch (object.object) {
+    case "payment_intent":
+      return {
+        ...NO_LOOKUPS,
+        paymentMethod: event.type in ASYNC_PAYMENT_METHOD_EVENT_ACTIONS ? unstatedPaymentMethodId(object) : null,
+      }
+    case "dispute":
+      return { ...NO_LOOKUPS, paymentIntent: tagged ? null : intentId }
+    case "refund": {
+      const chargeExpanded = typeof object.charge === "object" && object.charge !== null
+      return { ...NO_LOOKUPS, paymentIntent: tagged && chargeExpanded ? null : intentId }
+    }
+    case "charge":
+      return {
+        ...NO_LOOKUPS,
+        paymentIntent: tagged ? null : intentId,
+        chargeRefunds: embeddedRefundsOf(object) ? null : object.id,
+      }
+  }
+}
+
+/**
+ * Maps a verified Stripe event to a Medusa action and its data, without calling Stripe. What the event
+ * lacks ({@link lookupsFor}) is taken from `found`, Stripe's answers when processing resolves it; if
+ * something is still missing, `data.needs_resolution` is set beside everything the event does say, and
+ * a processing intent whose payment method type is unknown is tentatively `pending`. The session id is
+ * the object's `metadata.session_id`, else its PaymentIntent's; an event whose session cannot be found
+ * (or whose PaymentIntent, once read, has none) is not Medusa's and comes back `not_supported`.
+ */
+export function describeStripeEvent(event: Stripe.Event, found: StripeLookupResults = {}): StripeWebhookResult {
   const facts: WebhookEventFacts = {
     event_id: event.id,
     event_type: event.type,
     occurred_at: new Date(event.created * 1000).toISOString(),
   }
-  const object = event.data.object as EventObject
-  if (!isHandledStripeEvent(event.type) || !EVENT_OBJECT_KINDS.has(object.object)) {
+  const object = handledObjectOf(event)
+  if (!object) {
+    return unsupported(facts, event.data.object as LooseEventObject)
+  }
+  const lookups = lookupsFor(event)
+  const sessionId = object.metadata?.session_id || found.paymentIntent?.metadata?.session_id || null
+  // No session, and no PaymentIntent left to ask for one.
+  if (!sessionId && (lookups.paymentIntent === null || found.paymentIntent)) {
     return unsupported(facts, object)
   }
+  const missing = (Object.keys(lookups) as (keyof StripeLookups)[]).some((key) => lookups[key] && !found[key])
   const isIntent = object.object === "payment_intent"
-  const paymentIntentId = isIntent ? object.id : idOf(object.payment_intent)
-  // Medusa tags its PaymentIntents (and the charges Stripe copies the tag to); refunds and disputes carry
-  // it only when Medusa created them, so the others are traced through their PaymentIntent.
-  const sessionId = object.metadata?.session_id || (isIntent ? null : await sessionOfIntent(stripe, paymentIntentId))
-  if (!sessionId) {
-    return unsupported(facts, object)
-  }
   const paidAsynchronously =
-    isIntent && event.type in ASYNC_PAYMENT_METHOD_EVENT_ACTIONS && (await paysAsynchronously(stripe, object))
+    isIntent && settlesAsynchronously(statedPaymentMethodType(object) ?? found.paymentMethod?.type)
   return {
-    action: actionForStripeEvent(event.type, paidAsynchronously),
+    action: actionForStripeEvent(event.type as StripeEventType, paidAsynchronously),
     data: {
       ...facts,
       session_id: sessionId,
       currency_code: object.currency.toLowerCase(),
-      payment_intent_id: paymentIntentId,
-      ...(await detailsOf(stripe, event.type, object)),
+      payment_intent_id: isIntent ? object.id : idOf(object.payment_intent),
+      ...detailsOf(event.type as StripeEventType, object, found),
+      ...(missing && { needs_resolution: true }),
     },
   }
 }
 
-async function detailsOf(stripe: Stripe, type: StripeEventType, object: EventObject): Promise<ObjectDetails> {
+function detailsOf(type: StripeEventType, object: EventObject, found: StripeLookupResults): ObjectDetails {
   switch (object.object) {
     case "payment_intent":
       return { amount: fromStripeAmount(object[INTENT_AMOUNT_FIELD[type] ?? "amount"], object.currency) }
@@ -140,47 +220,32 @@ async function detailsOf(stripe: Stripe, type: StripeEventType, object: EventObj
     }
     case "refund": {
       const refund = refundOf(object)
-      const charge = typeof object.charge === "string" ? await stripe.charges.retrieve(object.charge) : object.charge
-      return {
-        amount: refund.amount,
-        refund,
-        refunds: [refund],
-        ...(charge ? { captured_amount: fromStripeAmount(charge.amount_captured, charge.currency) } : {}),
-      }
+      const captured = capturedAmountOfRefund(object, found.paymentIntent)
+      return { amount: refund.amount, refund, refunds: [refund], ...(captured !== null && { captured_amount: captured }) }
     }
     case "charge": {
-      const refunds = (await refundsOfCharge(stripe, object)).sort((a, b) => b.created - a.created)
+      const captured_amount = fromStripeAmount(object.amount_captured, object.currency)
+      // Until processing lists them, the refunds are those the event embeds, if any.
+      const refunds = [...(found.chargeRefunds ?? object.refunds?.data ?? [])].sort((a, b) => b.created - a.created)
       if (refunds.length === 0) {
-        throw new MedusaError(
-          MedusaError.Types.UNEXPECTED_STATE,
-          `stripe provider: ${type} for charge ${object.id} lists no refunds`
-        )
+        return { amount: null, captured_amount }
       }
       const refund = refundOf(refunds[0])
-      return {
-        amount: refund.amount,
-        refund,
-        refunds: refunds.map(refundOf),
-        captured_amount: fromStripeAmount(object.amount_captured, object.currency),
-      }
+      return { amount: refund.amount, refund, refunds: refunds.map(refundOf), captured_amount }
     }
   }
 }
 
-/** Every refund of the charge. Events of API versions since 2022-11-15 no longer embed them. */
-async function refundsOfCharge(stripe: Stripe, charge: Stripe.Charge): Promise<Stripe.Refund[]> {
-  if (charge.refunds && !charge.refunds.has_more) {
-    return [...charge.refunds.data]
+/**
+ * What Stripe captured on the refunded charge: on the charge when the event expands it, else the
+ * PaymentIntent's `amount_received` (one charge per succeeded intent) once processing read it.
+ */
+function capturedAmountOfRefund(refund: Stripe.Refund, intent: Stripe.PaymentIntent | undefined): number | null {
+  const charge = refund.charge
+  if (typeof charge === "object" && charge) {
+    return fromStripeAmount(charge.amount_captured, charge.currency)
   }
-  return stripe.refunds.list({ charge: charge.id, limit: 100 }).autoPagingToArray({ limit: 10_000 })
-}
-
-async function sessionOfIntent(stripe: Stripe, paymentIntentId: string | null): Promise<string | null> {
-  if (!paymentIntentId) {
-    return null
-  }
-  const intent = await stripe.paymentIntents.retrieve(paymentIntentId)
-  return intent.metadata?.session_id || null
+  return intent ? fromStripeAmount(intent.amount_received, intent.currency) : null
 }
 
 function refundOf(refund: Stripe.Refund): WebhookRefund {
@@ -188,7 +253,7 @@ function refundOf(refund: Stripe.Refund): WebhookRefund {
     id: refund.id,
     amount: fromStripeAmount(refund.amount, refund.currency),
     status: refund.status,
-    medusa_initiated: refund.metadata?.[MEDUSA_INITIATED_METADATA_KEY] === "true",
+    medusa_refund_id: refund.metadata?.[MEDUSA_REFUND_ID_METADATA_KEY] || null,
   }
 }
 

@@ -71,7 +71,8 @@ export function verifyStripeWebhook(
   )
 }
 
-function isStripeEvent(value: unknown): value is Stripe.Event {
+/** Whether `value` has the shape of a Stripe event: an id, a type, a creation time and an object. */
+export function isStripeEvent(value: unknown): value is Stripe.Event {
   const event = value as Partial<Stripe.Event> | null
   return (
     typeof event?.id === "string" &&

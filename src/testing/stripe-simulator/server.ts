@@ -28,7 +28,7 @@ export const SIMULATOR_DEFAULTS = {
   webhookUrl: "http://localhost:9000/hooks/payment/stripe_stripe",
 } as const
 
-type FailureMode = "error" | "timeout"
+type FailureMode = "error" | "error_after_effect" | "timeout"
 
 interface FailureRule {
   method?: string
@@ -135,10 +135,12 @@ export class StripeSimulator {
   }
 
   /**
-   * Makes the next `count` API calls matching `match` fail without any effect: `error` answers a 500 `api_error`
-   * (the SDK retries it when `maxNetworkRetries` allows), `timeout` never answers, so the client times out. A
-   * string `path` must equal the request path; a RegExp is tested against it. Failed calls do not record their
-   * idempotency key, so a retry with the same key takes effect once.
+   * Makes the next `count` API calls matching `match` fail. `error` answers a 500 `api_error` without any effect
+   * (the SDK retries it when `maxNetworkRetries` allows) and does not keep the idempotency key, so a retry with it
+   * takes effect once. `timeout` never answers, without any effect, so the client times out. `error_after_effect`
+   * lets the call take effect, then answers a 500 `api_error` and keeps that 500 as the key's answer: as on Stripe,
+   * which saves an idempotent result once the endpoint started executing, 500s included, a retry with the same
+   * key gets the 500 again. A string `path` must equal the request path; a RegExp is tested against it.
    */
   failNext(match: { method?: string; path: RegExp | string }, count: number, mode: FailureMode): void {
     if (count > 0) {
@@ -213,7 +215,7 @@ export class StripeSimulator {
         return
       }
       if (failure === "error") {
-        throw new StripeApiError(500, { type: "api_error", message: "An unknown error occurred (simulated)." })
+        throw simulatedApiError()
       }
       const params = decodeForm(method === "POST" ? body : url.search.slice(1))
       const endpoint = `${method} ${url.pathname}`
@@ -223,7 +225,10 @@ export class StripeSimulator {
         answer = replayed
       } else {
         answer = this.execute(method, url.pathname, params, origin)
-        if (idempotencyKey && answer.status < 500) {
+        if (failure === "error_after_effect") {
+          answer = errorAnswer(simulatedApiError())
+        }
+        if (idempotencyKey && (answer.status < 500 || failure === "error_after_effect")) {
           this.idempotency.remember(idempotencyKey, endpoint, params, answer)
         }
       }
@@ -298,6 +303,10 @@ function checkedEndpoint(endpoint: SimulatorEndpoint): SimulatorEndpoint {
     throw new TypeError(`Webhook endpoint ${endpoint.url} must be an http(s) URL`)
   }
   return { ...endpoint }
+}
+
+function simulatedApiError(): StripeApiError {
+  return new StripeApiError(500, { type: "api_error", message: "An unknown error occurred (simulated)." })
 }
 
 function errorAnswer(error: unknown): StoredResponse {

@@ -1,3 +1,4 @@
+import http from "node:http"
 import type { ProviderWebhookPayload } from "@medusajs/framework/types"
 import Stripe from "stripe"
 import { startStripeSimulator, type StripeSimulator } from "../../../testing/stripe-simulator"
@@ -68,4 +69,35 @@ export function lastEvent(sim: StripeSimulator, type: string, paymentIntentId: s
     throw new Error(`no ${type} event for ${paymentIntentId}`)
   }
   return found
+}
+
+/** A stand-in for Stripe's API that records every request it gets and answers each with a 500. */
+export type Tripwire = {
+  /** `METHOD /path` of every request received. */
+  requests: string[]
+  /** Provider options pointing the API at the tripwire. */
+  apiOptions: Pick<StripeOptions, "apiHost" | "apiPort" | "apiProtocol">
+  stop: () => Promise<void>
+}
+
+/** Starts a tripwire on a free port: point a provider at it to prove that it makes no request. */
+export async function startTripwire(): Promise<Tripwire> {
+  const requests: string[] = []
+  const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`)
+    response
+      .writeHead(500, { "Content-Type": "application/json" })
+      .end(JSON.stringify({ error: { type: "api_error", message: "tripwire: no request was expected" } }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    requests,
+    apiOptions: { apiHost: "127.0.0.1", apiPort: port, apiProtocol: "http" },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
 }

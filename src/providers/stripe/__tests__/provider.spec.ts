@@ -270,13 +270,28 @@ describe("refundPayment", () => {
     return (await h.storefront.refunds.list({ payment_intent: intentId })).data
   }
 
-  it("refunds the amount (major units) and marks the refund as Medusa's, with the session id", async () => {
+  it("refunds the amount (major units), tagged with Medusa's refund id (its idempotency key) and the session id", async () => {
     const provider = h.provider()
     const { captured, output, sessionId } = await capturedCardPayment(provider)
     const result = await provider.refundPayment({ amount: 2.5, data: captured.data, context: { idempotency_key: "ref_1" } })
     expect(result.data).toEqual(captured.data)
     const [refund] = await refundsOf(output.id)
-    expect(refund).toMatchObject({ amount: 250, metadata: { medusa_initiated: "true", session_id: sessionId } })
+    expect(refund).toMatchObject({ amount: 250, metadata: { medusa_refund_id: "ref_1", session_id: sessionId } })
+    expect(Object.keys(refund.metadata ?? {}).sort()).toEqual(["medusa_refund_id", "session_id"])
+  })
+
+  it("a refund Stripe made but answered with a 500 still carries Medusa's refund id, and a retry gets the same 500", async () => {
+    const provider = h.provider()
+    const { captured, output } = await capturedCardPayment(provider)
+    const input = { amount: 3, data: captured.data, context: { idempotency_key: `ref_${output.id}` } }
+    h.sim.failNext({ method: "POST", path: "/v1/refunds" }, 1, "error_after_effect")
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await provider.refundPayment(input).catch((e: unknown) => e)
+      expectMedusaError(error, MedusaError.Types.UNEXPECTED_STATE)
+    }
+    const refunds = await refundsOf(output.id)
+    expect(refunds).toHaveLength(1)
+    expect(refunds[0]).toMatchObject({ amount: 300, metadata: { medusa_refund_id: `ref_${output.id}` } })
   })
 
   it("is idempotent with Medusa's key", async () => {

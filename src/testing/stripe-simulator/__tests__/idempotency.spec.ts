@@ -110,6 +110,47 @@ describe("Stripe simulator: idempotency and injected failures", () => {
     expect(simulator.effectiveCaptures(intent.id)).toBe(1)
   })
 
+  it("error_after_effect: the refund is made, the caller gets a 500, and a retry with the same key gets that 500", async () => {
+    const { stripe, simulator } = harness
+    const intent = await authorizedIntent(stripe)
+    await stripe.paymentIntents.capture(intent.id)
+    const refundsOfIntent = async () => (await stripe.refunds.list({ payment_intent: intent.id })).data
+    simulator.failNext({ method: "POST", path: "/v1/refunds" }, 1, "error_after_effect")
+    const refund = () => stripe.refunds.create({ payment_intent: intent.id, amount: 500 }, { idempotencyKey: "refund-1" })
+
+    const first = await refund().catch((caught: unknown) => caught)
+    expect(first).toBeInstanceOf(Stripe.errors.StripeAPIError)
+    expect(first).toMatchObject({ statusCode: 500, type: "StripeAPIError" })
+    expect(await refundsOfIntent()).toMatchObject([{ amount: 500 }])
+    expect(eventTypes(simulator, intent.id).filter((type) => type === "refund.created")).toHaveLength(1)
+
+    const retried = await refund().catch((caught: unknown) => caught)
+    expect(retried).toMatchObject({ statusCode: 500, type: "StripeAPIError" })
+    expect((retried as Stripe.errors.StripeError).headers?.["idempotent-replayed"]).toBe("true")
+    expect(await refundsOfIntent()).toHaveLength(1)
+    expect(simulator.pendingFailures()).toBe(0)
+
+    // Only another key acts again: the effect of the first call was real.
+    await stripe.refunds.create({ payment_intent: intent.id, amount: 500 }, { idempotencyKey: "refund-2" })
+    expect(await refundsOfIntent()).toHaveLength(2)
+  })
+
+  it("error_after_effect: the SDK's own retries get the saved 500, and the capture took effect once", async () => {
+    const { simulator } = harness
+    const retrying = stripeFor(simulator, { maxNetworkRetries: 2 })
+    const intent = await authorizedIntent(retrying)
+    const attempts: Stripe.RequestEvent[] = []
+    retrying.on("request", (request: Stripe.RequestEvent) => attempts.push(request))
+    simulator.failNext({ method: "POST", path: /\/capture$/ }, 1, "error_after_effect")
+
+    await expect(retrying.paymentIntents.capture(intent.id)).rejects.toMatchObject({ statusCode: 500 })
+
+    expect(attempts).toHaveLength(3)
+    expect(new Set(attempts.map((attempt) => attempt.idempotency_key)).size).toBe(1)
+    expect(simulator.paymentIntent(intent.id)?.status).toBe("succeeded")
+    expect(simulator.effectiveCaptures(intent.id)).toBe(1)
+  })
+
   it("fails only the matching calls, and only as many as asked", async () => {
     const { stripe, simulator } = harness
     simulator.failNext({ method: "POST", path: "/v1/customers" }, 2, "error")
