@@ -303,6 +303,34 @@ medusaIntegrationTestRunner({
         expect(recorded).toEqual([{ amount: 7, provider_refund_id: stripeRefunds[0].id }])
         await note({ cart, paymentSession, paymentIntentId })
       })
+      it("a refund Medusa issued whose Medusa record rolled back after Stripe accepted it is recorded once when its webhooks arrive", async () => {
+        const { cart, paymentIntentId, paymentSession, payment } = await capturedCardOrder()
+        const headers = await adminHeaders(api, seed)
+        // Stripe makes the refund, then answers 500 (to the SDK's retries too, as Stripe replays a saved 500
+        // for the same idempotency key): Medusa sees the refund fail and deletes its own refund record.
+        harness.sim.failNext({ method: "POST", path: "/v1/refunds" }, 3, "error_after_effect")
+
+        const refused = await api.post(`/admin/payments/${payment.id}/refund`, { amount: 4 }, { headers, validateStatus: () => true })
+        expect(refused.status).toBeGreaterThanOrEqual(400)
+        expect(await refundsOf(payment.id)).toEqual([])
+        const stripeRefunds = await stripeRefundsOf(paymentIntentId)
+        expect(stripeRefunds).toHaveLength(1)
+        expect(stripeRefunds[0].amount).toBe(400)
+        expect(stripeRefunds[0].metadata?.medusa_refund_id).toMatch(/^ref_/)
+
+        await harness.sim.idle()
+        const rows = await settledInboxRows(container(), paymentSession.id)
+        const refundRows = rows.filter((row) => row.action === "refunded")
+        expect(refundRows.length).toBeGreaterThanOrEqual(2)
+        expect(refundRows.every((row) => row.status === "processed")).toBe(true)
+        expect(await refundsOf(payment.id)).toEqual([{ amount: 4, provider_refund_id: stripeRefunds[0].id }])
+
+        // A redelivery of any of them changes nothing.
+        const again = await signedStripeDelivery(api as WebhookApi, simulatorEvent(harness.sim, "refund.created", stripeRefunds[0].id)).post()
+        expect(again.data.status).toBe("duplicate")
+        expect(await refundsOf(payment.id)).toEqual([{ amount: 4, provider_refund_id: stripeRefunds[0].id }])
+        await note({ cart, paymentSession, paymentIntentId })
+      })
     })
 
     describe("disputes", () => {

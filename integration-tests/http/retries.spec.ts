@@ -1,4 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import Stripe from "stripe"
 import processDuePaymentWebhooks from "../../src/jobs/process-due-payment-webhooks"
@@ -179,6 +180,50 @@ medusaIntegrationTestRunner({
       expect(row.status).toBe("processed")
       const after = (await getCartOrder(getContainer(), cart.id))!.payment_collections[0].payments![0]
       expect(after.captures).toHaveLength(1)
+    })
+
+    it("Stripe's API hanging: a charge.refunded is acknowledged without calling Stripe, and processed once the API is back", async () => {
+      const { paymentIntentId } = await authorizedCart()
+      await settled((await deliver(buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!))).id)
+      await harness.stripe.paymentIntents.capture(paymentIntentId)
+      await settled((await deliver(buildStripeEvent("payment_intent.succeeded", harness.sim.paymentIntent(paymentIntentId)!))).id)
+      const refund = await harness.sim.refundFromDashboard(paymentIntentId, 300)
+      const simulated = [...harness.sim.events]
+        .reverse()
+        .find((event) => event.type === "charge.refunded" && (event.data.object as Stripe.Charge).payment_intent === paymentIntentId)!
+      // As Stripe sends it since API version 2022-11-15: the charge without its `refunds` list, which
+      // only Stripe's API can give (the simulator still embeds it).
+      const { refunds: _embedded, ...charge } = simulated.data.object as Stripe.Charge
+      const chargeRefunded = buildStripeEvent("charge.refunded", charge)
+
+      // Every API request from now on hangs: nothing that needs Stripe can finish.
+      const HUNG = 1000
+      harness.sim.failNext({ path: /.*/ }, HUNG, "timeout")
+      const startedAt = Date.now()
+      const answer = await signedStripeDelivery(api, chargeRefunded).post()
+      const acknowledgedInMs = Date.now() - startedAt
+
+      expect(answer.status).toBe(200)
+      expect(answer.data.status).toBe("received")
+      // No request reached the (hanging) API while acknowledging.
+      expect(harness.sim.pendingFailures()).toBe(HUNG)
+      console.info(`charge.refunded acknowledged in ${acknowledgedInMs} ms while Stripe's API hangs`)
+      const failed = await settled(answer.data.id!)
+      expect(failed.status).toBe("failed")
+      expect(failed.last_error).toContain("resolve-webhook-event")
+
+      harness.sim.clearFailures()
+      const processed = await retryUntilFinished(answer.data.id!)
+      expect(processed.status).toBe("processed")
+      expect(processed.session_id).toBeTruthy()
+      const payment = await getContainer()
+        .resolve<IPaymentModuleService>(Modules.PAYMENT)
+        .listPayments({ payment_session_id: processed.session_id } as never, { relations: ["refunds"] })
+      const refunds = (payment[0].refunds ?? []).map((recorded) => ({
+        amount: Number(recorded.amount),
+        provider_refund_id: (recorded as { metadata?: Record<string, unknown> | null }).metadata?.provider_refund_id,
+      }))
+      expect(refunds).toEqual([{ amount: 3, provider_refund_id: refund.id }])
     })
   },
 })

@@ -67,6 +67,37 @@ export interface WebhookEventResolver {
   resolveWebhookEvent(event: ResolvableWebhookEvent & { payload: unknown }): Promise<ResolvableWebhookEvent>
 }
 
+/**
+ * Key of a payment's `data` under which a provider confirms the refunds Medusa issued through it:
+ * `{ <Medusa refund id>: <provider refund id> }`. Medusa stores the `data` a provider's `refundPayment`
+ * returns only when the call succeeded, so a confirmation tells a refund Medusa kept from one it
+ * rolled back after the provider accepted it.
+ */
+export const MEDUSA_REFUNDS_DATA_KEY = "medusa_refunds"
+
+/**
+ * `data` as a provider's `refundPayment` should return it: unchanged, plus the confirmation that
+ * the Medusa refund `medusaRefundId` (Medusa passes it as `context.idempotency_key`) is the provider's
+ * refund `providerRefundId`. Tag the provider's refund with the Medusa id too, and report it as
+ * `medusa_refund_id` in webhook data.
+ */
+export function withConfirmedMedusaRefund(
+  data: Record<string, unknown> | undefined,
+  medusaRefundId: string | undefined,
+  providerRefundId: string
+): Record<string, unknown> {
+  if (!medusaRefundId) {
+    return { ...data }
+  }
+  return { ...data, [MEDUSA_REFUNDS_DATA_KEY]: { ...confirmedMedusaRefunds(data), [medusaRefundId]: providerRefundId } }
+}
+
+/** The refunds a provider confirmed in a payment's `data` (see `MEDUSA_REFUNDS_DATA_KEY`). */
+export function confirmedMedusaRefunds(data: Record<string, unknown> | null | undefined): Record<string, string> {
+  const confirmed = data?.[MEDUSA_REFUNDS_DATA_KEY]
+  return confirmed && typeof confirmed === "object" ? (confirmed as Record<string, string>) : {}
+}
+
 /** Whether a provider implements `resolveWebhookEvent`. */
 export function canResolveWebhookEvents(provider: unknown): provider is WebhookEventResolver {
   return typeof (provider as Partial<WebhookEventResolver> | null)?.resolveWebhookEvent === "function"

@@ -36,6 +36,7 @@ import { isStripeError, STRIPE_ERROR_CODES, toMedusaError } from "./errors"
 import { createFencedHttpClient } from "./fenced-http-client"
 import { resolveStripeOptions, validateStripeOptions, type ResolvedStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./payment-intent-status"
+import { withConfirmedMedusaRefund } from "../webhook-contract"
 import { describeStripeEvent, MEDUSA_REFUND_ID_METADATA_KEY } from "./webhook-event"
 import { resolveStripeEvent } from "./webhook-resolution"
 import { isStripeEvent, signatureHeaderFrom, verifyStripeWebhook } from "./webhook-verification"
@@ -245,29 +246,33 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
    * `context.idempotency_key` (Payment Module `refundPaymentFromProvider_`): it is the Stripe refund's
    * idempotency key and its `metadata.medusa_refund_id`, beside the session id, so the refund's webhooks
    * are matched to the refund Medusa recorded. A charge already fully refunded counts as refunded.
-   * Returns `data` unchanged: it stays the PaymentIntent.
+   * Returns the PaymentIntent `data` with the refund confirmed under `medusa_refunds` (Medusa keeps it
+   * only when this call succeeds, which is how a webhook tells a rolled-back Medusa refund apart).
    */
   override async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const id = intentIdOf(data, "refundPayment")
     const sessionId = sessionIdOf(data)
+    const medusaRefundId = context?.idempotency_key
+    let refund: Stripe.Refund
     try {
-      await this.stripe_.refunds.create(
+      refund = await this.stripe_.refunds.create(
         {
           payment_intent: id,
           amount: toStripeAmount(amount, currencyOf(data, "refundPayment")),
           metadata: {
-            ...(context?.idempotency_key && { [MEDUSA_REFUND_ID_METADATA_KEY]: context.idempotency_key }),
+            ...(medusaRefundId && { [MEDUSA_REFUND_ID_METADATA_KEY]: medusaRefundId }),
             ...(sessionId && { session_id: sessionId }),
           },
         },
-        { idempotencyKey: context?.idempotency_key }
+        { idempotencyKey: medusaRefundId }
       )
     } catch (error) {
       if (!isStripeError(error, STRIPE_ERROR_CODES.chargeAlreadyRefunded)) {
         throw toMedusaError("refundPayment", error)
       }
+      return { data }
     }
-    return { data }
+    return { data: withConfirmedMedusaRefund(data, medusaRefundId, refund.id) }
   }
 
   /** Cancels the intent; one already canceled counts as canceled. */

@@ -103,6 +103,11 @@ export class StripeSimulator {
     return this.failures.reduce((total, rule) => total + rule.remaining, 0)
   }
 
+  /** Drops every injected failure not used yet: the API answers normally again (hung requests stay hung). */
+  clearFailures(): void {
+    this.failures = []
+  }
+
   /** Closes the server and every open connection (hung requests included) and cancels pending deliveries. */
   async stop(): Promise<void> {
     if (this.server.listening) {

@@ -274,8 +274,9 @@ describe("refundPayment", () => {
     const provider = h.provider()
     const { captured, output, sessionId } = await capturedCardPayment(provider)
     const result = await provider.refundPayment({ amount: 2.5, data: captured.data, context: { idempotency_key: "ref_1" } })
-    expect(result.data).toEqual(captured.data)
     const [refund] = await refundsOf(output.id)
+    // The PaymentIntent data, with the refund confirmed (Medusa stores it only when this call succeeded).
+    expect(result.data).toEqual({ ...captured.data, medusa_refunds: { ref_1: refund.id } })
     expect(refund).toMatchObject({ amount: 250, metadata: { medusa_refund_id: "ref_1", session_id: sessionId } })
     expect(Object.keys(refund.metadata ?? {}).sort()).toEqual(["medusa_refund_id", "session_id"])
   })
