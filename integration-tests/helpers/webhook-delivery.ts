@@ -21,7 +21,7 @@ export type WebhookApi = {
   ): Promise<{ status: number; data: T }>
 }
 
-/** What the webhook route answers (DESIGN.md's status table). */
+/** What the webhook route answers (the README's "What the endpoint answers"). */
 export type WebhookAnswer = { id?: string; status?: string; type?: string; message?: string }
 
 /**

@@ -162,32 +162,30 @@ medusaIntegrationTestRunner({
     })
 
     describe("failures after verification: 503 unavailable (the provider retries), never 400", () => {
-      it("the provider fails after verifying (a refund event whose charge lists no refunds) -> 503 unavailable, nothing stored", async () => {
+      it("the provider fails after verifying (an unexpected error mapping a signed event) -> 503 unavailable, nothing stored", async () => {
+        // Signed with our secret, so it verifies; the intent has no currency, which the mapping cannot handle.
         const body = JSON.stringify({
-          id: "evt_refund_without_refunds",
+          id: "evt_without_currency",
           object: "event",
-          type: "charge.refunded",
+          type: "payment_intent.succeeded",
           created: Math.floor(Date.now() / 1000),
           api_version: "2024-06-20",
           livemode: false,
           data: {
             object: {
-              id: "ch_without_refunds",
-              object: "charge",
+              id: "pi_without_currency",
+              object: "payment_intent",
               amount: 1000,
-              amount_captured: 1000,
-              amount_refunded: 1000,
-              currency: "eur",
-              payment_intent: "pi_without_refunds",
-              metadata: { session_id: "payses_without_refunds" },
-              refunds: { object: "list", data: [], has_more: false },
+              amount_received: 1000,
+              metadata: { session_id: "payses_without_currency" },
+              status: "succeeded",
             },
           },
         })
         const response = await post("stripe_stripe", body, { "stripe-signature": signed(body) })
         expect(response.status).toBe(503)
         expect(response.data).toEqual({ type: "unavailable", message: "The webhook could not be handled right now; please retry" })
-        expect(await inbox().listPaymentWebhookEvents({ event_key: "evt_refund_without_refunds" })).toHaveLength(0)
+        expect(await inbox().listPaymentWebhookEvents({ event_key: "evt_without_currency" })).toHaveLength(0)
       })
 
       it("the inbox cannot be written (a trigger refuses inserts) -> 503 unavailable, nothing stored", async () => {

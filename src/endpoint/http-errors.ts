@@ -1,4 +1,4 @@
-/** The `type` values of the webhook endpoint's JSON error bodies (DESIGN.md's status table). */
+/** The `type` values of the webhook endpoint's JSON error bodies (the README's "What the endpoint answers"). */
 export type WebhookErrorType =
   | "unknown_provider"
   | "invalid_signature"

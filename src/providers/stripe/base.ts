@@ -372,7 +372,7 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
       this.options_.webhookTolerance
     )
     // Medusa types `action` as its own PaymentActions; this plugin's route also handles `refunded` and
-    // `disputed` (DESIGN.md, "Contract: actions").
+    // `disputed` (README, "Writing a provider").
     return describeStripeEvent(event) as WebhookActionResult
   }
 

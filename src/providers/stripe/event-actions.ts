@@ -2,7 +2,7 @@ import type { PaymentActions } from "@medusajs/framework/types"
 
 /**
  * What a webhook asks Medusa to do: one of Medusa's `PaymentActions`, or `refunded` / `disputed`, which
- * this plugin's workflow records (see DESIGN.md, "Contract: actions").
+ * this plugin's workflow records (README, "Writing a provider").
  */
 export type WebhookAction = PaymentActions | "refunded" | "disputed"
 

@@ -213,7 +213,7 @@ describe("decidePaymentWebhookPlan", () => {
   })
 
   describe("refunded", () => {
-    const refund = { id: "re_1", amount: 30, status: "succeeded", medusa_initiated: false }
+    const refund = { id: "re_1", amount: 30, status: "succeeded", medusa_refund_id: null }
 
     it("throws PaymentNotRecordedYetError before the payment exists (the event is retried)", () => {
       const decide = () => decidePaymentWebhookPlan(event("refunded", { data: { refund } }), context())

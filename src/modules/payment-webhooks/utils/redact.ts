@@ -12,7 +12,6 @@ const KEPT_KEYS = new Set([
   "livemode",
   "api_version",
   "occurred_at",
-  "medusa_initiated",
 ])
 
 const KEPT_PATTERNS = [/_id$/, /^amount/, /_amount$/, /^event_/]

@@ -8,7 +8,7 @@ import { PaymentWebhookEvents } from "../../../../events"
 /**
  * `POST /hooks/payment/:provider` - replaces Medusa's core webhook route. The delivery is verified
  * by the provider and stored in the inbox BEFORE it is acknowledged; processing starts after the
- * answer (see DESIGN.md for the status table).
+ * answer (the README's "What the endpoint answers").
  */
 export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
