@@ -22,7 +22,7 @@ import { useStripeSimulator, type StripeHarness } from "../helpers/stripe-harnes
 jest.setTimeout(600 * 1000)
 
 /** Runs per property; ARRIVAL_ORDER_RUNS overrides it (e.g. 50 for a long soak). */
-const NUM_RUNS = Number(process.env.ARRIVAL_ORDER_RUNS || 10)
+const NUM_RUNS = Number(process.env.ARRIVAL_ORDER_RUNS || 2)
 
 const harness = useStripeSimulator({
   PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS: "50",

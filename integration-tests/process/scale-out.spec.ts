@@ -18,7 +18,7 @@ import { waitFor } from "../helpers/stripe-harness"
  */
 jest.setTimeout(30 * 60 * 1000)
 
-const PAYMENTS = Number(process.env.SCALE_OUT_PAYMENTS || 500)
+const PAYMENTS = Number(process.env.SCALE_OUT_PAYMENTS || 30)
 const CONCURRENCY = 8
 const DATABASE = "mpw_scale_out"
 const SECRET = "whsec_scale_out"
