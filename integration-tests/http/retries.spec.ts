@@ -3,19 +3,25 @@ import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import Stripe from "stripe"
 import processDuePaymentWebhooks from "../../src/jobs/process-due-payment-webhooks"
+import { eventFactsFrom } from "../../src/modules/payment-webhooks/utils/event-facts"
+import { drainDuePaymentWebhooks } from "../../src/processing/drain"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import type { PaymentWebhookEventDTO } from "../../src/modules/payment-webhooks/types"
 import { buildStripeEvent } from "../../src/testing/stripe-simulator"
 import type { SeedResult } from "../../scripts/lib/seed-data"
 import { createCartReadyForPayment, getCartOrder, seedForTests } from "../helpers/store-flow"
-import { useStripeSimulator, waitFor } from "../helpers/stripe-harness"
+import { TEST_WEBHOOK_SECRET, useStripeSimulator, waitFor } from "../helpers/stripe-harness"
 import { signedStripeDelivery } from "../helpers/webhook-delivery"
 
 jest.setTimeout(240 * 1000)
 
-/** Three attempts, retries due after ~0.1-0.3 s, Stripe calls abandoned after 1.5 s. */
+/**
+ * Three attempts, retries due after ~0.1-0.3 s, Stripe calls abandoned after 1.5 s. The tests run the
+ * recovery drain themselves (the scheduled job would race them), so its schedule is once a year.
+ */
 const harness = useStripeSimulator({
+  PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE: "0 0 1 1 *",
   PAYMENT_WEBHOOKS_MAX_ATTEMPTS: "3",
   PAYMENT_WEBHOOKS_RETRY_BASE_DELAY_MS: "100",
   PAYMENT_WEBHOOKS_RETRY_MAX_DELAY_MS: "300",
@@ -224,6 +230,52 @@ medusaIntegrationTestRunner({
         provider_refund_id: (recorded as { metadata?: Record<string, unknown> | null }).metadata?.provider_refund_id,
       }))
       expect(refunds).toEqual([{ amount: 3, provider_refund_id: refund.id }])
+    })
+
+    it("the recovery drain takes every due row, recoveryConcurrency (4) at a time: never more in processing at once", async () => {
+      const ROWS = 8
+      const paymentModule = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+      const ids: string[] = []
+      for (let index = 0; index < ROWS; index++) {
+        const { paymentIntentId } = await authorizedCart()
+        // Each authorization hangs once (the SDK gives up after 1.5 s and retries): the rows stay in processing a while.
+        harness.sim.failNext({ method: "GET", path: `/v1/payment_intents/${paymentIntentId}` }, 1, "timeout")
+        // Stored as the route stores it, but without the trigger that would process it at once (lost with a crash).
+        const event = buildStripeEvent("payment_intent.amount_capturable_updated", harness.sim.paymentIntent(paymentIntentId)!)
+        const body = JSON.stringify(event)
+        const { action, data } = await paymentModule.getWebhookActionAndData({
+          provider: "pp_stripe_stripe",
+          payload: {
+            data: event as unknown as Record<string, unknown>,
+            rawData: Buffer.from(body),
+            headers: { "stripe-signature": harness.stripe.webhooks.generateTestHeaderString({ payload: body, secret: TEST_WEBHOOK_SECRET }) },
+          },
+        })
+        const { event: row } = await inbox().recordEvent({
+          provider_id: "pp_stripe_stripe",
+          event_key: event.id,
+          ...eventFactsFrom(action, data as Record<string, unknown>),
+          payload: { action, data, event },
+          status: "received",
+        })
+        ids.push(row.id)
+      }
+
+      let mostAtOnce = 0
+      const drained = drainDuePaymentWebhooks(getContainer(), { receivedBefore: new Date() })
+      let done = false
+      void drained.finally(() => (done = true))
+      while (!done) {
+        const rows = await Promise.all(ids.map((id) => inbox().retrieveEvent(id)))
+        mostAtOnce = Math.max(mostAtOnce, rows.filter((row) => row.status === "processing").length)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      const counts = await drained
+
+      expect(counts.processed).toBe(ROWS)
+      expect(mostAtOnce).toBe(4)
+      const rows = await Promise.all(ids.map((id) => inbox().retrieveEvent(id)))
+      expect(rows.map((row) => row.status)).toEqual(ids.map(() => "processed"))
     })
   },
 })

@@ -12,7 +12,11 @@ import { inboxRowIn, signedStripeDelivery, simulatorEvent, type WebhookApi } fro
 
 jest.setTimeout(240 * 1000)
 
-const harness = useStripeSimulator()
+/**
+ * Processing with the plugin's default options (10 s lease, the recovery job every 5 s). Only the
+ * Stripe provider's request timeout is raised above the lease, so a hung Stripe call outlives it.
+ */
+const harness = useStripeSimulator({ STRIPE_API_TIMEOUT_MS: "15000" })
 
 /**
  * Carts whose next completion fails as a database hiccup would: a plain error, no MedusaError type.
@@ -69,6 +73,34 @@ medusaIntegrationTestRunner({
       expect(harness.sim.paymentIntent(paymentIntentId)!.status).toBe("requires_capture")
       const attempts = await inbox().listEventAttempts(failed.id)
       expect(attempts.map((attempt) => attempt.result)).toEqual(["failed", "processed"])
+    })
+
+    it("a worker in a Stripe call longer than its lease keeps the row (the heartbeat renews it): no takeover, one attempt", async () => {
+      const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: "pp_stripe_stripe" })
+      const paymentIntentId = (paymentSession.data as { id: string }).id
+      await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" })
+      // The authorization's first request hangs for the SDK's 15 s timeout; its retry answers.
+      harness.sim.failNext({ method: "GET", path: `/v1/payment_intents/${paymentIntentId}` }, 1, "timeout")
+
+      const answer = await signedStripeDelivery(
+        api as WebhookApi,
+        simulatorEvent(harness.sim, "payment_intent.amount_capturable_updated", paymentIntentId)
+      ).post()
+      const leaseEndsSeen = new Set<number>()
+      const processed = await waitFor(async () => {
+        const row = await inbox().retrieveEvent(answer.data.id!)
+        if (row.status === "processing" && row.next_attempt_at) {
+          leaseEndsSeen.add(new Date(row.next_attempt_at).getTime())
+        }
+        return row.status === "processing" ? null : row
+      }, { timeoutMs: 60_000, intervalMs: 250, what: "the row to be processed after the slow Stripe call" })
+
+      expect(processed).toMatchObject({ status: "processed", attempts: 1 })
+      // The lease was renewed while the call hung (more than one lease end seen), and nobody took the row over.
+      expect(leaseEndsSeen.size).toBeGreaterThan(2)
+      const attempts = await inbox().listEventAttempts(processed.id)
+      expect(attempts.map((attempt) => [attempt.attempt, attempt.result])).toEqual([[1, "processed"]])
+      expect(await countCartOrders(getContainer(), cart.id)).toBe(1)
     })
   },
 })
