@@ -8,14 +8,16 @@ import { spawn } from "node:child_process"
 import path from "node:path"
 import { appEnv, ensureDatabase, migrateAndSeed, ROOT, say } from "./lib/app.mjs"
 
+const LEASH = path.join(ROOT, "scripts", "lib", "leash.mjs")
 const port = process.env.PORT || "9000"
 const simulatorPort = process.env.STRIPE_SIM_PORT || "12111"
 const useSimulator = !process.env.STRIPE_API_KEY || process.env.STRIPE_API_KEY === "sk_test_local"
 const children = []
 let stopping = false
 
+/** Starts a child in its own process group, on a leash: it dies with this process, even on SIGKILL. */
 function start(name, command, args, env) {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: "inherit", detached: true })
+  const child = spawn(process.execPath, [LEASH, command, ...args], { cwd: ROOT, env, stdio: "inherit", detached: true })
   child.on("exit", (code, signal) => {
     if (!stopping) {
       say(`${name} exited (${signal ?? code}); stopping everything`)

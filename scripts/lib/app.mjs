@@ -6,6 +6,7 @@ import { spawn } from "node:child_process"
 import net from "node:net"
 import path from "node:path"
 import fs from "node:fs"
+import pg from "pg"
 import { fileURLToPath } from "node:url"
 import { startEmbeddedPostgres } from "./postgres.mjs"
 
@@ -36,6 +37,7 @@ function isListening(port) {
 export async function ensureDatabase() {
   if (process.env.DATABASE_URL) {
     say("using DATABASE_URL")
+    await createDatabaseIfMissing(process.env.DATABASE_URL)
     return { databaseUrl: process.env.DATABASE_URL, stop: async () => {} }
   }
   const port = Number(process.env.DEV_PG_PORT || 54321)
@@ -49,6 +51,30 @@ export async function ensureDatabase() {
   const pg = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, "postgres"), port })
   await pg.createDatabase(DEV_DATABASE)
   return { databaseUrl: url, stop: () => pg.stop() }
+}
+
+/**
+ * Creates the database DATABASE_URL names when the server does not have it yet (as `medusa db:setup`
+ * would), connecting to the server's `postgres` database to do so.
+ */
+async function createDatabaseIfMissing(databaseUrl) {
+  const url = new URL(databaseUrl)
+  const name = decodeURIComponent(url.pathname.slice(1))
+  if (!name) {
+    throw new Error("DATABASE_URL names no database (postgres://user:pass@host:port/<database>)")
+  }
+  url.pathname = "/postgres"
+  const client = new pg.Client({ connectionString: url.toString() })
+  await client.connect()
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+    if (!rowCount) {
+      say(`creating database ${name}`)
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
+    }
+  } finally {
+    await client.end()
+  }
 }
 
 /** Runs the medusa CLI to completion; rejects on a non-zero exit. Its output goes to stderr. */
