@@ -1,0 +1,13 @@
+import { Migration } from "@medusajs/framework/mikro-orm/migrations";
+
+export class Migration20261202014413 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table if exists "payment_webhook_attempt" add column if not exists "trigger" text check ("trigger" in ('automatic', 'replay', 'forced_replay')) not null default 'automatic', add column if not exists "requested_by" text null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table if exists "payment_webhook_attempt" drop column if exists "trigger", drop column if exists "requested_by";`);
+  }
+
+}
