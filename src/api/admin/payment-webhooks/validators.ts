@@ -12,6 +12,27 @@ const toList = (value: unknown) => (typeof value === "string" ? value.split(",")
 /** One value or several (a list, or comma-separated). */
 const oneOrMany = <T extends z.ZodType>(item: T) => z.preprocess(toList, z.array(item).min(1)).optional()
 
+/** One or several of `values`; anything else is refused with a message naming the field and the values it takes. */
+const oneOrManyOf = <T extends string>(field: string, values: readonly T[]) =>
+  z
+    .preprocess(
+      toList,
+      z
+        .array(z.string())
+        .min(1)
+        .superRefine((given, ctx) => {
+          const unknown = given.filter((value) => !values.includes(value as T))
+          if (unknown.length) {
+            ctx.addIssue({
+              code: "custom",
+              message: `Field '${field}' takes ${values.join(", ")}; got: '${unknown.join(", ")}'`,
+            })
+          }
+        })
+        .transform((given) => given as T[])
+    )
+    .optional()
+
 /** `created_at[gte]` is accepted for `created_at[$gte]`; any other operator is refused (not ignored). */
 const withDollarKeys = (value: unknown) =>
   value && typeof value === "object" && !Array.isArray(value)
@@ -32,7 +53,7 @@ const dateRange = z
 
 /** The filters of the list and of bulk replay (see `PaymentWebhookFilters`). */
 export const PaymentWebhookFilterFields = z.object({
-  status: oneOrMany(z.enum(WEBHOOK_EVENT_STATUSES)),
+  status: oneOrManyOf("status", WEBHOOK_EVENT_STATUSES),
   provider_id: oneOrMany(z.string().min(1)),
   event_type: oneOrMany(z.string().min(1)),
   session_id: oneOrMany(z.string().min(1)),
