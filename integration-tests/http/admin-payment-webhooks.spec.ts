@@ -486,6 +486,7 @@ medusaIntegrationTestRunner({
 
         expect(response.status).toBe(202)
         expect(response.data.queued).toBe(3)
+        expect(response.data.excluded_compensated).toEqual([])
         expect([...response.data.ids].sort()).toEqual(ids(dead).sort())
         for (const row of dead) {
           const replayed = await inboxRowIn(container(), row.id, ["processed"], { timeoutMs: 60_000 })
@@ -548,7 +549,7 @@ medusaIntegrationTestRunner({
         expect(feed.data.notifications.map((shown: { resource_id: string }) => shown.resource_id)).toContain(dead.id)
       })
 
-      it("money given back (payment_webhook.compensated) puts a feed notification linking to the row", async () => {
+      it("money given back (payment_webhook.compensated) puts a feed notification linking to the row; the purchase is never replayed (no unpaid order)", async () => {
         const purchase = await paidCart()
         await setVariantStock(container(), seed, seed.variant_ids[0], 0)
         try {
@@ -570,6 +571,19 @@ medusaIntegrationTestRunner({
             data: { title: expect.stringMatching(/given back/i), url: `/app/payment-webhooks/${row.id}` },
           })
           expect(notification.data!.description).toContain(purchase.cart.id)
+
+          // The stock is back, but the authorization was voided: a replay would make an order nobody paid for.
+          await setVariantStock(container(), seed, seed.variant_ids[0], 1_000_000)
+          for (const body of [{}, { force: true }]) {
+            const refused = await post(`/admin/payment-webhooks/${row.id}/replay`, body)
+            expect(refused.status).toBe(400)
+            expect(refused.data.message).toContain("the money of its payment was given back")
+          }
+          const bulk = await post("/admin/payment-webhooks/replay", { session_id: [purchase.paymentSession.id], force: true })
+          expect(bulk.status).toBe(202)
+          expect(bulk.data).toEqual({ queued: 0, ids: [], excluded_compensated: [row.id] })
+          expect(await countCartOrders(container(), purchase.cart.id)).toBe(0)
+          expect((await inbox().retrieveEvent(row.id)).attempts).toBe(row.attempts)
         } finally {
           await setVariantStock(container(), seed, seed.variant_ids[0], 1_000_000)
         }

@@ -18,15 +18,16 @@ export interface QueuePaymentWebhookReplaysInput {
   requested_by?: string | null
 }
 
-/** How many rows were queued, and which. */
+/** How many rows were queued, and which; and the matching rows left alone because their purchase's money was given back. */
 export interface QueuePaymentWebhookReplaysResult {
   queued: number
   ids: string[]
+  excluded_compensated: string[]
 }
 
 /**
  * Bulk replay: selects the rows matching the filters (at most `MAX_BULK_REPLAY`, see
- * `selectPaymentWebhooksForReplayStep`) and emits `payment_webhook.replay_requested` with their
+ * `selectPaymentWebhooksForReplayStep`; purchases whose money was given back are left out) and emits `payment_webhook.replay_requested` with their
  * ids. A worker's subscriber then runs `replayPaymentWebhookWorkflow` for each,
  * `recoveryConcurrency` at a time, so the request returns at once and the processing happens where
  * all processing happens (on workers, not on the server that answered).
@@ -34,7 +35,8 @@ export interface QueuePaymentWebhookReplaysResult {
 export const queuePaymentWebhookReplaysWorkflow = createWorkflow(
   queuePaymentWebhookReplaysWorkflowId,
   (input: QueuePaymentWebhookReplaysInput) => {
-    const ids = selectPaymentWebhooksForReplayStep({ filters: input.filters, force: input.force })
+    const selected = selectPaymentWebhooksForReplayStep({ filters: input.filters, force: input.force })
+    const ids = transform({ selected }, ({ selected }) => selected.ids)
     const data = transform({ ids, input }, ({ ids, input }) => ({
       ids,
       force: input.force === true,
@@ -43,7 +45,14 @@ export const queuePaymentWebhookReplaysWorkflow = createWorkflow(
     when("emit-replay-requested", { ids }, ({ ids }) => ids.length > 0).then(() => {
       emitEventStep({ eventName: PaymentWebhookEvents.REPLAY_REQUESTED, data })
     })
-    const result = transform({ ids }, ({ ids }): QueuePaymentWebhookReplaysResult => ({ queued: ids.length, ids }))
+    const result = transform(
+      { selected },
+      ({ selected }): QueuePaymentWebhookReplaysResult => ({
+        queued: selected.ids.length,
+        ids: selected.ids,
+        excluded_compensated: selected.excluded_compensated,
+      })
+    )
     return new WorkflowResponse(result)
   }
 )

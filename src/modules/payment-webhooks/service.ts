@@ -396,6 +396,27 @@ class PaymentWebhooksModuleService extends MedusaService({
     return summary
   }
 
+  /**
+   * The rows of these sessions whose money was given back (outcome `compensated: ...`): the
+   * purchases a replay must leave alone.
+   */
+  @InjectManager()
+  async compensatedEventsOfSessions(
+    sessionIds: string[],
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Pick<PaymentWebhookEventDTO, "id" | "session_id" | "outcome">[]> {
+    if (!sessionIds.length) {
+      return []
+    }
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT id, session_id, outcome FROM ${EVENTS}
+        WHERE session_id = ANY(?) AND outcome LIKE 'compensated:%' AND deleted_at IS NULL
+        ORDER BY created_at`,
+      [sessionIds]
+    )
+    return rows as unknown as Pick<PaymentWebhookEventDTO, "id" | "session_id" | "outcome">[]
+  }
+
   /** The attempts of a row, oldest first. */
   @InjectManager()
   async listEventAttempts(

@@ -3,6 +3,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import type { WebhookEventStatus } from "../../modules/payment-webhooks/types"
+import { COMPENSATED_OUTCOME_PREFIX } from "./assert-payment-webhook-replayable"
 import {
   hasAnyFilter,
   PAYMENT_WEBHOOK_FILTER_FIELDS,
@@ -23,7 +24,8 @@ export function replayableStatuses(force: boolean): WebhookEventStatus[] {
 /**
  * The ids of the rows a bulk replay takes: those matching `filters` (at least one filter is
  * required) among the replayable statuses - `failed` and `dead`, with `force` also `processed` and
- * `ignored` - oldest first. INVALID_DATA when no filter is given, when `status` names a status
+ * `ignored` - oldest first, except rows of purchases whose money was given back (returned apart:
+ * replaying them could make an unpaid order). INVALID_DATA when no filter is given, when `status` names a status
  * that cannot be replayed, or when more than `MAX_BULK_REPLAY` rows match (the message has the
  * count). Read-only.
  */
@@ -50,7 +52,7 @@ export const selectPaymentWebhooksForReplayStep = createStep(
     const where = toEventFilters({ ...filters, status: filters.status?.length ? filters.status : replayable })
     const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
     const [rows, count] = await inbox.listAndCountPaymentWebhookEvents(where, {
-      select: ["id"],
+      select: ["id", "session_id", "outcome"],
       take: MAX_BULK_REPLAY,
       order: { created_at: "ASC", id: "ASC" },
     })
@@ -60,6 +62,20 @@ export const selectPaymentWebhooksForReplayStep = createStep(
         `${count} payment webhooks match the filter; at most ${MAX_BULK_REPLAY} can be replayed at once. Narrow the filter (e.g. created_at, provider_id, event_type).`
       )
     }
-    return new StepResponse<string[]>(rows.map((row: { id: string }) => row.id))
+    // Purchases whose money was given back are never replayed (see assertPaymentWebhookReplayableStep).
+    type Selected = { id: string; session_id: string | null; outcome: string | null }
+    const sessions = [...new Set((rows as Selected[]).flatMap((row) => (row.session_id ? [row.session_id] : [])))]
+    const compensated = new Set((await inbox.compensatedEventsOfSessions(sessions)).map((row: { session_id: string | null }) => row.session_id))
+    const excluded = (rows as Selected[]).filter(
+      (row) => row.outcome?.startsWith(COMPENSATED_OUTCOME_PREFIX) || (row.session_id && compensated.has(row.session_id))
+    )
+    const ids = (rows as Selected[]).filter((row) => !excluded.includes(row)).map((row) => row.id)
+    return new StepResponse<SelectedForReplay>({ ids, excluded_compensated: excluded.map((row) => row.id) })
   }
 )
+
+/** The rows a bulk replay takes, and those it leaves alone because their purchase's money was given back. */
+export interface SelectedForReplay {
+  ids: string[]
+  excluded_compensated: string[]
+}
