@@ -91,6 +91,9 @@ medusaIntegrationTestRunner({
         session_id: spec.session_id ?? null,
         cart_id: spec.cart_id ?? null,
         order_id: spec.order_id ?? null,
+        amount: 42.5,
+        raw_amount: JSON.stringify({ value: "42.5", precision: 20 }),
+        currency_code: "eur",
         status: spec.status,
         source: "webhook",
         attempts: spec.status === "received" ? 0 : 1,
@@ -255,7 +258,7 @@ medusaIntegrationTestRunner({
         const [id] = await insertRows([{ status: "dead", provider_id: provider, created_at: day(1) }])
 
         const byDefault = (await get(`/admin/payment-webhooks?provider_id=${provider}`)).data.payment_webhooks[0]
-        expect(byDefault).toMatchObject({ id, status: "dead", provider_id: provider, attempts: 1, deliveries: 1 })
+        expect(byDefault).toMatchObject({ id, status: "dead", provider_id: provider, attempts: 1, deliveries: 1, amount: 42.5, currency_code: "eur" })
         expect(byDefault).not.toHaveProperty("payload")
         const withPayload = (await get(`/admin/payment-webhooks?provider_id=${provider}&fields=%2Bpayload`)).data.payment_webhooks[0]
         expect(withPayload).toMatchObject({ id, status: "dead", payload: { action: "captured" } })
