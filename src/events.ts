@@ -9,6 +9,11 @@ export const PaymentWebhookEvents = {
   DEAD: "payment_webhook.dead",
   /** `{ id, cart_id, payment_id, outcome }`: the cart could not become an order, so the money was given back. */
   COMPENSATED: "payment_webhook.compensated",
+  /**
+   * `{ ids, force, requested_by }`: an operator asked for these rows to be replayed (bulk replay);
+   * a worker replays them, `recoveryConcurrency` at a time.
+   */
+  REPLAY_REQUESTED: "payment_webhook.replay_requested",
   /** `{ reason }`: rows may be waiting (the app just started); a worker drains whatever is due. */
   RECOVERY_REQUESTED: "payment_webhook.recovery_requested",
   /** `{ id: <payment id>, dispute }`: a dispute on a payment was opened or changed. */

@@ -9,6 +9,7 @@ export type {
   PaymentWebhookEventDTO,
   PaymentWebhooksOptions,
   WebhookAttemptResult,
+  WebhookAttemptTrigger,
   WebhookEventSource,
   WebhookEventStatus,
 } from "./modules/payment-webhooks/types"
@@ -19,9 +20,25 @@ export {
   type ProcessPaymentWebhookResult,
 } from "./workflows/process-payment-webhook"
 export { givePaymentBackWorkflow, givePaymentBackWorkflowId, type GivePaymentBackInput } from "./workflows/give-payment-back"
+export {
+  replayPaymentWebhookWorkflow,
+  replayPaymentWebhookWorkflowId,
+  type ReplayPaymentWebhookInput,
+  type ReplayPaymentWebhookResult,
+  type ReplayResult,
+} from "./workflows/replay-payment-webhook"
+export {
+  MAX_BULK_REPLAY,
+  queuePaymentWebhookReplaysWorkflow,
+  queuePaymentWebhookReplaysWorkflowId,
+  type QueuePaymentWebhookReplaysInput,
+  type QueuePaymentWebhookReplaysResult,
+} from "./workflows/queue-payment-webhook-replays"
+export type { PaymentWebhookFilters } from "./modules/payment-webhooks/utils/filters"
 export { PaymentWebhookEvents, type PaymentWebhookEventName } from "./events"
 export { processPaymentWebhookEvent, type ProcessOutcome, type ProcessEventOptions } from "./processing/process-event"
 export { drainDuePaymentWebhooks, type DrainCounts } from "./processing/drain"
+export { replayPaymentWebhooks, type ReplayCounts } from "./processing/replay"
 export { reconcilePaymentSessions, type ReconcileSummary } from "./processing/reconcile"
 export { currentProcessingLease, LeaseLostError, type ProcessingLease } from "./processing/lease"
 export * from "./providers/webhook-contract"

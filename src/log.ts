@@ -15,6 +15,9 @@ export interface WebhookStateLogFields {
   outcome?: string | null
   error?: string | null
   next_attempt_at?: Date | string | null
+  /** On the claim of a replay: `replay` or `forced_replay`, and who asked. */
+  trigger?: string
+  requested_by?: string | null
 }
 
 /**

@@ -10,6 +10,7 @@ import { childEnv, freshDatabase, ROOT, runMedusa, startMedusa, type ChildApp } 
  */
 const APP_DIR = path.join(ROOT, "tmp", "packaging-app")
 const DATABASE = "mpw_packaging_app"
+const ADMIN = { email: "packaging@medusa-test.com", password: "supersecret" }
 
 jest.setTimeout(10 * 60 * 1000)
 
@@ -74,6 +75,7 @@ describe("the built plugin in a separate Medusa app", () => {
     await runMedusa(["plugin:build"], ROOT, env)
     writeApp()
     await runMedusa(["db:migrate"], APP_DIR, env)
+    await runMedusa(["user", "-e", ADMIN.email, "-p", ADMIN.password], APP_DIR, env)
     app = await startMedusa(APP_DIR, env)
     baseUrl = app.baseUrl
   })
@@ -102,6 +104,21 @@ describe("the built plugin in a separate Medusa app", () => {
 
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ type: "invalid_signature" })
+  })
+
+  it("serves the plugin's admin API to an admin (and 401 without a token): GET /admin/payment-webhooks", async () => {
+    const login = await fetch(`${baseUrl}/auth/user/emailpass`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ADMIN),
+    })
+    const { token } = (await login.json()) as { token: string }
+
+    const response = await fetch(`${baseUrl}/admin/payment-webhooks?status=dead`, { headers: { authorization: `Bearer ${token}` } })
+
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ payment_webhooks: [], count: 0, summary: { dead: 0 } })
+    expect((await fetch(`${baseUrl}/admin/payment-webhooks`)).status).toBe(401)
   })
 
   it("hands the plugin's options to its inbox module: a body over maxBodyBytes -> 413", async () => {

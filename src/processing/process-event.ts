@@ -22,6 +22,13 @@ export type ProcessOutcome = "processed" | "skipped" | "failed" | "dead" | "leas
 export interface ProcessEventOptions {
   /** Take a `failed` or `dead` row now, whatever its schedule (a manual replay). */
   force?: boolean
+  /**
+   * With `force`: take a `processed` or `ignored` row as well (a forced replay). The workflow plans
+   * from live state, so an order that exists is not made again and a recorded capture not repeated.
+   */
+  reopenFinished?: boolean
+  /** Who asked for the replay (an admin user id), recorded on the attempt. */
+  requestedBy?: string | null
 }
 
 /**
@@ -43,12 +50,23 @@ export async function processPaymentWebhookEvent(
 ): Promise<ProcessOutcome> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-  const claim = await inbox.claimEvent(eventId, { worker: WORKER_ID, force: options.force })
+  const claim = await inbox.claimEvent(eventId, {
+    worker: WORKER_ID,
+    force: options.force,
+    reopenFinished: options.reopenFinished,
+    requestedBy: options.requestedBy,
+  })
   if (!claim) {
     return "skipped"
   }
   const { token } = claim
-  logState(logger, claim.event, { worker: WORKER_ID })
+  logState(logger, claim.event, {
+    worker: WORKER_ID,
+    ...(options.force && {
+      trigger: ["processed", "ignored"].includes(claim.previousStatus) ? "forced_replay" : "replay",
+      requested_by: options.requestedBy ?? null,
+    }),
+  })
 
   const lease = new ProcessingLease(eventId, token, {
     inbox,
@@ -173,7 +191,11 @@ function refused(logger: Logger, event: PaymentWebhookEventDTO, token: number): 
   return "lease_lost"
 }
 
-function logState(logger: Logger, event: PaymentWebhookEventDTO, extra: { error?: string; worker?: string } = {}): void {
+function logState(
+  logger: Logger,
+  event: PaymentWebhookEventDTO,
+  extra: { error?: string; worker?: string; trigger?: string; requested_by?: string | null } = {}
+): void {
   logWebhookState(logger, {
     id: event.id,
     provider_id: event.provider_id,

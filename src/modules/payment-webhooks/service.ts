@@ -6,13 +6,17 @@ import {
   MedusaError,
   MedusaService,
   Modules,
+  toMikroORMEntity,
 } from "@medusajs/framework/utils"
+import { raw } from "@medusajs/framework/mikro-orm/core"
+import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/postgresql"
 import { PaymentWebhookEvents } from "../../events"
 import PaymentSessionCheck from "./models/payment-session-check"
 import PaymentWebhookAttempt from "./models/payment-webhook-attempt"
 import PaymentWebhookEvent from "./models/payment-webhook-event"
 import type {
   ClaimedWebhookEvent,
+  ClaimWebhookEventInput,
   FinishWebhookEventInput,
   PaymentWebhookAttemptDTO,
   PaymentWebhookEventDTO,
@@ -21,7 +25,9 @@ import type {
   RecordWebhookEventResult,
   ResolvedPaymentWebhooksOptions,
   WebhookEventFacts,
+  WebhookEventStatus,
 } from "./types"
+import { emptyStatusSummary } from "./utils/filters"
 import { resolvePaymentWebhooksOptions } from "./utils/options"
 
 type Knex = {
@@ -131,36 +137,64 @@ class PaymentWebhooksModuleService extends MedusaService({
    * Takes a row for processing and opens its attempt record: `received` rows at once, `failed` rows
    * once their retry is due and `processing` rows whose lease ran out (the worker died; its open
    * attempt is closed as `abandoned`). With `force`, a `failed` or `dead` row is taken whatever its
-   * schedule says (a manual replay). Returns null when the row is not claimable: someone else holds
-   * it, or it is finished.
+   * schedule says (a replay); with `force` and `reopenFinished` as well, a `processed` or `ignored`
+   * row (a forced replay: the workflow plans again from live state, so nothing is done twice).
+   * A row another worker holds (`processing` under a live lease) is never taken. The attempt
+   * records its trigger (`automatic`, `replay`, `forced_replay`) and who asked (`requestedBy`).
+   * Returns null when the row is not claimable: someone else holds it, or it is finished.
    */
   @InjectManager()
   async claimEvent(
     id: string,
-    claim: { worker: string; force?: boolean },
+    claim: ClaimWebhookEventInput,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<ClaimedWebhookEvent | null> {
+    const force = claim.force === true
+    const reopenFinished = force && claim.reopenFinished === true
+    // `previous` reads the row's status before the update (locked, so a concurrent claim waits and
+    // then sees this one's result): what the attempt's trigger is recorded from.
     const { rows } = await knexOf(sharedContext).raw(
-      `WITH claimed AS (
-         UPDATE ${EVENTS}
-            SET status = 'processing', attempts = attempts + 1,
+      `WITH previous AS (
+         SELECT id, status FROM ${EVENTS} WHERE id = ? AND deleted_at IS NULL FOR UPDATE
+       ), claimed AS (
+         UPDATE ${EVENTS} AS event
+            SET status = 'processing', attempts = event.attempts + 1,
                 next_attempt_at = now() + (? * interval '1 millisecond'), updated_at = now()
-          WHERE id = ? AND deleted_at IS NULL
-            AND (status = 'received'
-                 OR (status IN ('failed', 'processing') AND next_attempt_at <= now())
-                 OR (? AND status IN ('failed', 'dead')))
-          RETURNING *
+           FROM previous
+          WHERE event.id = previous.id
+            AND (event.status = 'received'
+                 OR (event.status IN ('failed', 'processing') AND event.next_attempt_at <= now())
+                 OR (? AND event.status IN ('failed', 'dead'))
+                 OR (? AND event.status IN ('processed', 'ignored')))
+          RETURNING event.*, previous.status AS previous_status
        ), abandoned AS (
          UPDATE ${ATTEMPTS} SET ended_at = now(), result = 'abandoned', updated_at = now()
           WHERE event_id IN (SELECT id FROM claimed) AND ended_at IS NULL
        ), opened AS (
-         INSERT INTO ${ATTEMPTS} (id, event_id, attempt, worker, started_at, result)
-         SELECT ?, id, attempts, ?, now(), 'running' FROM claimed
+         INSERT INTO ${ATTEMPTS} (id, event_id, attempt, worker, started_at, result, "trigger", requested_by)
+         SELECT ?, id, attempts, ?, now(), 'running',
+                CASE WHEN previous_status IN ('processed', 'ignored') THEN 'forced_replay'
+                     WHEN ? THEN 'replay' ELSE 'automatic' END,
+                ?
+           FROM claimed
        )
        SELECT * FROM claimed`,
-      [this.options.processingLeaseMs, id, claim.force === true, generateEntityId(undefined, "pwhatt"), claim.worker]
+      [
+        id,
+        this.options.processingLeaseMs,
+        force,
+        reopenFinished,
+        generateEntityId(undefined, "pwhatt"),
+        claim.worker,
+        force,
+        claim.requestedBy ?? null,
+      ]
     )
-    return rows[0] ? { event: toEventDTO(rows[0]), token: Number(rows[0].attempts) } : null
+    if (!rows[0]) {
+      return null
+    }
+    const { previous_status: previousStatus, ...row } = rows[0]
+    return { event: toEventDTO(row), token: Number(row.attempts), previousStatus: previousStatus as WebhookEventStatus }
   }
 
   /**
@@ -339,6 +373,50 @@ class PaymentWebhooksModuleService extends MedusaService({
     return toEventDTO(rows[0])
   }
 
+  /**
+   * How many rows have each status among the rows matching `filters` (the inbox module's filter
+   * object, as `listPaymentWebhookEvents` takes it; see `toEventFilters`): one grouped query.
+   */
+  @InjectManager()
+  async summarizeEventStatuses(
+    filters: Record<string, unknown> = {},
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Record<WebhookEventStatus, number>> {
+    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
+    const rows = (await manager
+      .createQueryBuilder(toMikroORMEntity(PaymentWebhookEvent), "event")
+      .select(["event.status", raw("count(*)::int as count")])
+      .where({ ...filters, deleted_at: null })
+      .groupBy("event.status")
+      .execute("all", false)) as { status: WebhookEventStatus; count: number }[]
+    const summary = emptyStatusSummary()
+    for (const row of rows) {
+      summary[row.status] = Number(row.count)
+    }
+    return summary
+  }
+
+  /**
+   * The rows of these sessions whose money was given back (outcome `compensated: ...`): the
+   * purchases a replay must leave alone.
+   */
+  @InjectManager()
+  async compensatedEventsOfSessions(
+    sessionIds: string[],
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Pick<PaymentWebhookEventDTO, "id" | "session_id" | "outcome">[]> {
+    if (!sessionIds.length) {
+      return []
+    }
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT id, session_id, outcome FROM ${EVENTS}
+        WHERE session_id = ANY(?) AND outcome LIKE 'compensated:%' AND deleted_at IS NULL
+        ORDER BY created_at`,
+      [sessionIds]
+    )
+    return rows as unknown as Pick<PaymentWebhookEventDTO, "id" | "session_id" | "outcome">[]
+  }
+
   /** The attempts of a row, oldest first. */
   @InjectManager()
   async listEventAttempts(
@@ -346,7 +424,7 @@ class PaymentWebhooksModuleService extends MedusaService({
     @MedusaContext() sharedContext: Context = {}
   ): Promise<PaymentWebhookAttemptDTO[]> {
     const { rows } = await knexOf(sharedContext).raw(
-      `SELECT id, event_id, attempt, worker, started_at, ended_at, result, error, outcome
+      `SELECT id, event_id, attempt, worker, started_at, ended_at, result, error, outcome, "trigger", requested_by
          FROM ${ATTEMPTS} WHERE event_id = ? AND deleted_at IS NULL ORDER BY attempt`,
       [eventId]
     )

@@ -38,6 +38,16 @@ export const WEBHOOK_ATTEMPT_RESULTS = [
 export type WebhookAttemptResult = (typeof WEBHOOK_ATTEMPT_RESULTS)[number]
 
 /**
+ * What started a processing attempt: `automatic` (the subscriber, the recovery job, the reconciler),
+ * `replay` (someone asked for a `failed` or `dead` row to be processed again) or `forced_replay`
+ * (someone asked for a finished - `processed` or `ignored` - row to be processed again).
+ */
+export const WEBHOOK_ATTEMPT_TRIGGERS = ["automatic", "replay", "forced_replay"] as const
+
+/** Trigger of a processing attempt (see `WEBHOOK_ATTEMPT_TRIGGERS`). */
+export type WebhookAttemptTrigger = (typeof WEBHOOK_ATTEMPT_TRIGGERS)[number]
+
+/**
  * Options of the plugin (and of its inbox module, which Medusa hands the plugin's options to).
  * Every option is validated at start-up by `resolvePaymentWebhooksOptions`.
  */
@@ -129,6 +139,10 @@ export interface PaymentWebhookAttemptDTO {
   result: WebhookAttemptResult
   error: string | null
   outcome: string | null
+  /** What started the attempt. */
+  trigger: WebhookAttemptTrigger
+  /** Who asked for a replay (an admin user id), or null. */
+  requested_by: string | null
 }
 
 /** Result of recording a delivery: the row, and whether this delivery created it. */
@@ -137,10 +151,26 @@ export interface RecordWebhookEventResult {
   created: boolean
 }
 
-/** A row taken for processing: the row and the fencing token of this claim (its attempt number). */
+/** Who claims a row, and how (see `claimEvent`). */
+export interface ClaimWebhookEventInput {
+  /** `host:pid` of the claiming process, recorded on the attempt. */
+  worker: string
+  /** Take a `failed` or `dead` row now, whatever its schedule (a replay). */
+  force?: boolean
+  /** With `force`: also take a `processed` or `ignored` row (a forced replay). */
+  reopenFinished?: boolean
+  /** Who asked for the replay (an admin user id), recorded on the attempt. */
+  requestedBy?: string | null
+}
+
+/**
+ * A row taken for processing: the row, the fencing token of this claim (its attempt number) and
+ * the status the row had just before the claim.
+ */
 export interface ClaimedWebhookEvent {
   event: PaymentWebhookEventDTO
   token: number
+  previousStatus: WebhookEventStatus
 }
 
 /** How a worker finishes a claimed row. */

@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { WEBHOOK_ATTEMPT_RESULTS } from "../types"
+import { WEBHOOK_ATTEMPT_RESULTS, WEBHOOK_ATTEMPT_TRIGGERS } from "../types"
 
 /**
  * One processing attempt of an inbox row: who ran it, when, and how it ended. Written by the claim
@@ -18,6 +18,10 @@ const PaymentWebhookAttempt = model
     result: model.enum([...WEBHOOK_ATTEMPT_RESULTS]).default("running"),
     error: model.text().nullable(),
     outcome: model.text().nullable(),
+    /** `automatic`, or a `replay`/`forced_replay` someone asked for. */
+    trigger: model.enum([...WEBHOOK_ATTEMPT_TRIGGERS]).default("automatic"),
+    /** Who asked for the replay (the admin user's id, or what the calling code passed). */
+    requested_by: model.text().nullable(),
   })
   .indexes([{ on: ["event_id", "attempt"], unique: true }])
 

@@ -44,6 +44,8 @@ const PaymentWebhookEvent = model
     { on: ["cart_id"] },
     { on: ["order_id"] },
     { on: ["status", "created_at"] },
+    // What the admin list reads by default: newest first, the id breaking ties.
+    { on: ["created_at", "id"] },
   ])
 
 export default PaymentWebhookEvent
