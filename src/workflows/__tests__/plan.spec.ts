@@ -16,6 +16,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     id: "pay_1",
     amount: 100,
     captured_amount: 0,
+    refunded_amount: 0,
     captured_at: null,
     canceled_at: null,
     ...overrides,
@@ -187,6 +188,30 @@ describe("decidePaymentWebhookPlan", () => {
     })
   })
 
+  describe("a payment that was given back", () => {
+    const voided = payment({ canceled_at: new Date() })
+    const refundedInFull = payment({ captured_amount: 100, refunded_amount: 100, captured_at: new Date() })
+
+    it.each([
+      ["voided", voided],
+      ["refunded in full", refundedInFull],
+    ])("a late authorized or captured for a %s payment completes no cart: an order nobody paid for", (_label, given) => {
+      for (const action of ["authorized", "captured"]) {
+        expect(decidePaymentWebhookPlan(event(action, { amount: 100 }), context({ payment: given }))).toMatchObject({
+          authorize: false,
+          capture_target: null,
+          complete_cart: false,
+          outcome: `superseded: the payment was given back (voided or refunded in full), ${action} not applied`,
+        })
+      }
+    })
+
+    it("a partly refunded payment still completes its cart", () => {
+      const partly = payment({ captured_amount: 100, refunded_amount: 30, captured_at: new Date() })
+      expect(decidePaymentWebhookPlan(event("captured", { amount: 100 }), context({ payment: partly })).complete_cart).toBe(true)
+    })
+  })
+
   describe("a canceled session", () => {
     const canceled = (payment: Payment | null = null) =>
       context({ session: { ...context().session, status: "canceled" }, payment })
@@ -323,6 +348,30 @@ describe("decidePaymentWebhookPlan", () => {
     it("records no dispute without its id or status", () => {
       expect(decidePaymentWebhookPlan(event("disputed", { data: { dispute: { status: "won" } } }), context({ payment: payment() })).dispute).toBeNull()
       expect(decidePaymentWebhookPlan(event("disputed", { data: {} }), context({ payment: payment() })).dispute).toBeNull()
+    })
+  })
+
+  describe("a payment that was given back", () => {
+    const voided = payment({ canceled_at: new Date() })
+    const refundedInFull = payment({ captured_amount: 100, refunded_amount: 100, captured_at: new Date() })
+
+    it.each([
+      ["voided", voided],
+      ["refunded in full", refundedInFull],
+    ])("a late authorized or captured for a %s payment completes no cart: an order nobody paid for", (_label, given) => {
+      for (const action of ["authorized", "captured"]) {
+        expect(decidePaymentWebhookPlan(event(action, { amount: 100 }), context({ payment: given }))).toMatchObject({
+          authorize: false,
+          capture_target: null,
+          complete_cart: false,
+          outcome: `superseded: the payment was given back (voided or refunded in full), ${action} not applied`,
+        })
+      }
+    })
+
+    it("a partly refunded payment still completes its cart", () => {
+      const partly = payment({ captured_amount: 100, refunded_amount: 30, captured_at: new Date() })
+      expect(decidePaymentWebhookPlan(event("captured", { amount: 100 }), context({ payment: partly })).complete_cart).toBe(true)
     })
   })
 

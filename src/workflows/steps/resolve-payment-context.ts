@@ -18,6 +18,7 @@ export interface PaymentContext {
     id: string
     amount: number
     captured_amount: number
+    refunded_amount: number
     captured_at: Date | null
     canceled_at: Date | null
   } | null
@@ -66,6 +67,7 @@ export const resolvePaymentContextStep = createStep(
         "payment.captured_at",
         "payment.canceled_at",
         "payment.captures.amount",
+        "payment.refunds.amount",
       ],
       filters: { id: input.session_id },
     })
@@ -98,6 +100,7 @@ export const resolvePaymentContextStep = createStep(
             id: payment.id,
             amount: Number(payment.amount),
             captured_amount: sumAmounts(payment.captures as { amount: unknown }[]),
+            refunded_amount: sumAmounts(payment.refunds as { amount: unknown }[]),
             captured_at: payment.captured_at ? new Date(payment.captured_at as unknown as string) : null,
             canceled_at: payment.canceled_at ? new Date(payment.canceled_at as unknown as string) : null,
           }

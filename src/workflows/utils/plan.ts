@@ -66,6 +66,9 @@ type EventFacts = Pick<PaymentWebhookEventDTO, "action" | "amount" | "payload" |
  * - authorized and captured complete the cart when it has no order yet;
  * - authorized or captured for a canceled session: nothing, superseded. A canceled PaymentIntent
  *   never pays again; such an event was created before the cancellation and arrived after it.
+ * - authorized or captured for a payment that was voided or refunded in full (e.g. given back because
+ *   its cart could not become an order): nothing, superseded - completing the cart now would make an
+ *   order nobody paid for.
  * Refunds and disputes for a payment Medusa does not have yet throw `PaymentNotRecordedYetError`.
  */
 export function decidePaymentWebhookPlan(event: EventFacts | null, context: PaymentContext | null): PaymentWebhookPlan {
@@ -82,6 +85,9 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
 
   if (movesMoney && context.session.status === "canceled") {
     return { ...NOTHING, outcome: `superseded: session already canceled, ${event.action} not applied` }
+  }
+  if (movesMoney && payment && wasGivenBack(payment)) {
+    return { ...NOTHING, outcome: `superseded: the payment was given back (voided or refunded in full), ${event.action} not applied` }
   }
 
   const authorize = movesMoney && !payment
@@ -117,6 +123,10 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
     dispute,
     outcome: parts.length ? parts.join(", ") : NOTHING_TO_DO,
   }
+}
+
+function wasGivenBack(payment: NonNullable<PaymentContext["payment"]>): boolean {
+  return !!payment.canceled_at || (payment.captured_amount > 0 && payment.refunded_amount >= payment.captured_amount)
 }
 
 function refundsOf(data: Record<string, unknown>): ProviderRefund[] {
