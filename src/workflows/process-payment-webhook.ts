@@ -1,6 +1,7 @@
 import { capturePaymentWorkflow, completeCartWorkflow, emitEventStep } from "@medusajs/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { PaymentWebhookEvents } from "../events"
+import type { VerifiedWebhookEvent } from "../providers/verified-webhook-event"
 import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { assertLeaseHeldStep } from "./steps/assert-lease-held"
 import { recordEventPurchaseStep } from "./steps/record-event-purchase"
@@ -65,7 +66,13 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     const plan = transform({ event, context }, ({ event, context }) => decidePaymentWebhookPlan(event, context))
 
     const authorized = when("authorize-payment-session", { plan }, ({ plan }) => plan.authorize).then(() =>
-      recordPaymentAuthorizationStep({ session_id: sessionId as string })
+      recordPaymentAuthorizationStep({
+        session_id: sessionId as string,
+        event: transform({ event }, ({ event }) => ({
+          action: event!.action,
+          data: ((event!.payload as { data?: VerifiedWebhookEvent["data"] } | null)?.data ?? {}) as VerifiedWebhookEvent["data"],
+        })),
+      })
     )
     const capture = transform({ plan, context, authorized }, ({ plan, context, authorized }) => ({
       payment_id: (context?.payment?.id ?? authorized?.id ?? null) as string,

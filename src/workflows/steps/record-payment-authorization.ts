@@ -1,12 +1,14 @@
 import type { IPaymentModuleService, PaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { VERIFIED_WEBHOOK_EVENT_KEY, type VerifiedWebhookEvent } from "../../providers/verified-webhook-event"
 
 export const recordPaymentAuthorizationStepId = "record-payment-authorization"
 
 /**
  * Authorizes the session through the Payment Module, which asks the provider and records the
- * payment (and its capture, when the provider already captured). Returns the payment with its
+ * payment. The provider also gets the verified event that asked for it (`verified_webhook_event` in
+ * the context), for providers that cannot be asked about a payment and authorize from the webhook (and its capture, when the provider already captured). Returns the payment with its
  * captures, or null when the provider reports the payment as still on its way
  * (`pending_authorization`).
  *
@@ -16,9 +18,10 @@ export const recordPaymentAuthorizationStepId = "record-payment-authorization"
  */
 export const recordPaymentAuthorizationStep = createStep(
   recordPaymentAuthorizationStepId,
-  async (input: { session_id: string }, { container }) => {
+  async (input: { session_id: string; event: VerifiedWebhookEvent }, { container }) => {
     const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-    const authorized = await paymentModule.authorizePaymentSession(input.session_id, {})
+    const context = { [VERIFIED_WEBHOOK_EVENT_KEY]: input.event } as Record<string, unknown>
+    const authorized = await paymentModule.authorizePaymentSession(input.session_id, context)
     if (!authorized) {
       return new StepResponse<PaymentDTO | null>(null)
     }
