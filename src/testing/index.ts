@@ -1,5 +1,6 @@
 /**
  * Testing kit for provider and app authors (`medusa-payment-webhooks/testing`): the offline Stripe
- * simulator and helpers that sign payloads with the real Stripe SDK.
+ * and Adyen simulators, and helpers that sign payloads with the real Stripe SDK and Adyen library.
  */
 export * from "./stripe-simulator"
+export * from "./adyen-simulator"
