@@ -1,3 +1,4 @@
+import type { PaymentProviderContext } from "@medusajs/framework/types"
 import type { PaymentWebhookData } from "./webhook-contract"
 
 /**
@@ -22,4 +23,9 @@ export function verifiedWebhookEventOf(context: unknown): VerifiedWebhookEvent |
   return event && typeof event.action === "string" && event.data && typeof event.data === "object"
     ? (event as VerifiedWebhookEvent)
     : null
+}
+
+/** The `authorizePayment` context that carries `event` (Medusa's context type does not know the key). */
+export function verifiedWebhookContext(event: { action: string; data?: unknown }): PaymentProviderContext {
+  return { [VERIFIED_WEBHOOK_EVENT_KEY]: event } as PaymentProviderContext
 }

@@ -78,6 +78,7 @@ export class NotificationDispatcher {
   private pending = 0
   private idleWaiters: Array<() => void> = []
   private stopped = false
+  private held = false
 
   /** `endpoints` is read at delivery time; `record` is told about every finished attempt. */
   constructor(
@@ -92,6 +93,10 @@ export class NotificationDispatcher {
 
   /** Queues items as one request (a batch when several are given) and returns at once. */
   dispatch(items: UnsignedItem[]): void {
+    if (this.held) {
+      this.buffered.push(items)
+      return
+    }
     if (!this.options.batch && !this.options.shuffle) {
       this.deliver(items)
       return
@@ -102,7 +107,18 @@ export class NotificationDispatcher {
     this.buffered.push(items)
   }
 
-  /** Resolves once nothing is buffered, scheduled or in flight. */
+  /** Keeps every item dispatched from now on until `resume()`, whatever the window. */
+  hold(): void {
+    this.held = true
+  }
+
+  /** Sends what `hold()` kept, through the delivery settings (one batch with `batch`, shuffled with `shuffle`). */
+  resume(): void {
+    this.held = false
+    this.flush()
+  }
+
+  /** Resolves once nothing is buffered (except while held), scheduled or in flight. */
   idle(): Promise<void> {
     return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve))
   }

@@ -149,7 +149,20 @@ export class AdyenSimulator {
     this.failures.push({ path, remaining: count })
   }
 
-  /** Resolves once every notification has been delivered or given up. */
+  /**
+   * Keeps notifications from now on until `releaseNotifications()`: with `setDelivery({ batch: true })`
+   * they then go out as one request, whatever time passed in between.
+   */
+  holdNotifications(): void {
+    this.dispatcher.hold()
+  }
+
+  /** Sends the notifications `holdNotifications()` kept. */
+  releaseNotifications(): void {
+    this.dispatcher.resume()
+  }
+
+  /** Resolves once every notification has been delivered or given up (held ones are not waited for). */
   idle(): Promise<void> {
     return this.dispatcher.idle()
   }

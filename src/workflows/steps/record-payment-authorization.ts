@@ -1,7 +1,7 @@
 import type { IPaymentModuleService, PaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { VERIFIED_WEBHOOK_EVENT_KEY, type VerifiedWebhookEvent } from "../../providers/verified-webhook-event"
+import { verifiedWebhookContext, type VerifiedWebhookEvent } from "../../providers/verified-webhook-event"
 
 export const recordPaymentAuthorizationStepId = "record-payment-authorization"
 
@@ -20,8 +20,7 @@ export const recordPaymentAuthorizationStep = createStep(
   recordPaymentAuthorizationStepId,
   async (input: { session_id: string; event: VerifiedWebhookEvent }, { container }) => {
     const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-    const context = { [VERIFIED_WEBHOOK_EVENT_KEY]: input.event } as Record<string, unknown>
-    const authorized = await paymentModule.authorizePaymentSession(input.session_id, context)
+    const authorized = await paymentModule.authorizePaymentSession(input.session_id, verifiedWebhookContext(input.event))
     if (!authorized) {
       return new StepResponse<PaymentDTO | null>(null)
     }

@@ -7,7 +7,7 @@ import {
   signNotificationItem,
   startAdyenSimulator,
 } from "../../../testing/adyen-simulator"
-import { VERIFIED_WEBHOOK_EVENT_KEY } from "../../verified-webhook-event"
+import { VERIFIED_WEBHOOK_EVENT_KEY, verifiedWebhookContext } from "../../verified-webhook-event"
 import { AdyenProviderService, type AdyenPaymentData } from "../service"
 
 const { apiKey, merchantAccount, hmacKey } = ADYEN_SIMULATOR_DEFAULTS
@@ -35,8 +35,7 @@ describe("Adyen provider against the simulator", () => {
   async function lastEventContext() {
     const item = signNotificationItem(sim.notifications[sim.notifications.length - 1], hmacKey)
     const rawData = Buffer.from(JSON.stringify(notificationRequestBody([item])))
-    const event = await provider.getWebhookActionAndData({ data: {}, rawData, headers: {} })
-    return { [VERIFIED_WEBHOOK_EVENT_KEY]: event }
+    return verifiedWebhookContext(await provider.getWebhookActionAndData({ data: {}, rawData, headers: {} }))
   }
 
   async function initiate(amount: number, currency: string, sessionId = `payses_${Math.random().toString(36).slice(2)}`) {
@@ -88,7 +87,7 @@ describe("Adyen provider against the simulator", () => {
     const data = await initiate(20, "eur")
     sim.pay(data.id, "refused")
     const context = await lastEventContext()
-    expect(context[VERIFIED_WEBHOOK_EVENT_KEY].action).toBe("failed")
+    expect((context as Record<string, { action: string }>)[VERIFIED_WEBHOOK_EVENT_KEY].action).toBe("failed")
     expect((await provider.authorizePayment({ data, context })).status).toBe("pending")
   })
 
@@ -138,7 +137,7 @@ describe("Adyen provider against the simulator", () => {
       headers: {},
     })
     expect(event.action).toBe("captured")
-    const result = await auto.authorizePayment({ data, context: { [VERIFIED_WEBHOOK_EVENT_KEY]: event } })
+    const result = await auto.authorizePayment({ data, context: verifiedWebhookContext(event) })
     expect(result.status).toBe("captured")
     expect(sim.payment(pspReference)!.captured).toBe(1000)
     expect(EventCode.Authorisation).toBe("AUTHORISATION")

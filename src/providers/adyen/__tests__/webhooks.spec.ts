@@ -8,6 +8,7 @@ import {
 } from "../../../testing/adyen-simulator"
 import { fromAdyenAmount, toAdyenAmount } from "../amounts"
 import { actionForAdyenEvent, ADYEN_EVENT_ACTIONS } from "../event-codes"
+import type { AdyenWebhookData } from "../notification"
 import { AdyenProviderService } from "../service"
 
 const { merchantAccount, hmacKey } = ADYEN_SIMULATOR_DEFAULTS
@@ -35,7 +36,11 @@ function item(overrides: Partial<UnsignedItem> = {}): UnsignedItem {
   }
 }
 
-const payload = (items: UnsignedItem[], key = hmacKey) => ({
+/** The single event of a notification, with the Adyen provider's data type. */
+const events = async (input: ReturnType<typeof payload>, options: Record<string, unknown> = {}) =>
+  (await provider(options).getWebhookActionAndData(input)) as { action: string; data: AdyenWebhookData }
+
+const payload = (items: UnsignedItem[], key: string = hmacKey) => ({
   data: {},
   headers: {},
   rawData: Buffer.from(JSON.stringify(notificationRequestBody(items.map((entry) => signNotificationItem(entry, key))))),
@@ -43,8 +48,8 @@ const payload = (items: UnsignedItem[], key = hmacKey) => ({
 
 describe("Adyen notifications", () => {
   it("a signed AUTHORISATION is `authorized` with the session, amount in major units and a stable event id", async () => {
-    const first = await provider().getWebhookActionAndData(payload([item()]))
-    const again = await provider().getWebhookActionAndData(payload([item()]))
+    const first = await events(payload([item()]))
+    const again = await events(payload([item()]))
 
     expect(first).toEqual({
       action: "authorized",
@@ -131,21 +136,21 @@ describe("Adyen notifications", () => {
       action: "refunded",
       data: { session_id: "payses_1", psp_reference: "PAYPSP", refund: expected, refunds: [expected] },
     })
-    const failed = await provider().getWebhookActionAndData(payload([{ ...refund, eventCode: EventCode.RefundFailed }]))
+    const failed = await events(payload([{ ...refund, eventCode: EventCode.RefundFailed }]))
     expect(failed.data?.refund).toMatchObject({ id: "REFUNDPSP", status: "failed" })
   })
 
   it("dispute events are `disputed`, one dispute per payment, status from the code or Adyen's disputeStatus", async () => {
     const chargeback = item({ eventCode: EventCode.Chargeback, reason: "Fraud", amount: { value: 1250, currency: "EUR" } })
-    expect((await provider().getWebhookActionAndData(payload([chargeback]))).data?.dispute).toEqual({
+    expect((await events(payload([chargeback]))).data.dispute).toEqual({
       id: "dispute:PSP0000000000001",
       status: "needs_response",
       amount: 12.5,
       reason: "Fraud",
     })
-    const reversed = await provider().getWebhookActionAndData(payload([{ ...chargeback, eventCode: EventCode.ChargebackReversed }]))
+    const reversed = await events(payload([{ ...chargeback, eventCode: EventCode.ChargebackReversed }]))
     expect(reversed.data?.dispute).toMatchObject({ id: "dispute:PSP0000000000001", status: "won" })
-    const responded = await provider().getWebhookActionAndData(
+    const responded = await events(
       payload([{ ...chargeback, additionalData: { disputeStatus: "Responded" } }])
     )
     expect(responded.data?.dispute).toMatchObject({ status: "under_review" })
