@@ -5,7 +5,7 @@ loadEnv(process.env.NODE_ENV || "development", process.cwd())
 /**
  * The dev/demo app. This checkout is both the plugin and an app that runs it: Medusa loads `src/`
  * (routes, subscribers, jobs, workflows) as the project, the inbox module is registered below with
- * the plugin's options, and the Payment Module gets our Stripe provider family.
+ * the plugin's options, and the Payment Module gets our Stripe provider family and Adyen provider.
  *
  * Without a real `STRIPE_API_KEY`, the providers talk to the offline Stripe simulator
  * (`npm run dev` starts it on STRIPE_SIM_PORT, default 12111).
@@ -26,6 +26,28 @@ const stripeOptions = {
         apiHost: process.env.STRIPE_API_HOST || "localhost",
         apiPort: Number(process.env.STRIPE_API_PORT || process.env.STRIPE_SIM_PORT || 12111),
         apiProtocol: (process.env.STRIPE_API_PROTOCOL || "http") as "http" | "https",
+      }
+    : {}),
+}
+
+/**
+ * The Adyen provider. Without a real `ADYEN_API_KEY` it talks to the offline Adyen simulator
+ * (ADYEN_SIM_PORT, default 12112); the defaults are the simulator's.
+ */
+const adyenApiKey = process.env.ADYEN_API_KEY || "adyen_test_local"
+const adyenOptions = {
+  apiKey: adyenApiKey,
+  merchantAccount: process.env.ADYEN_MERCHANT_ACCOUNT || "MedusaTestECOM",
+  hmacKey: (process.env.ADYEN_HMAC_KEY || "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056")
+    .split(",")
+    .map((key) => key.trim())
+    .filter(Boolean),
+  returnUrl: process.env.ADYEN_RETURN_URL || "http://localhost:8000/checkout",
+  capture: process.env.ADYEN_CAPTURE === "true",
+  ...(process.env.ADYEN_CHECKOUT_ENDPOINT || adyenApiKey === "adyen_test_local"
+    ? {
+        checkoutEndpoint:
+          process.env.ADYEN_CHECKOUT_ENDPOINT || `http://localhost:${process.env.ADYEN_SIM_PORT || 12112}/v72`,
       }
     : {}),
 }
@@ -113,6 +135,11 @@ module.exports = defineConfig({
             resolve: "./src/providers/stripe",
             id: "stripe",
             options: stripeOptions,
+          },
+          {
+            resolve: "./src/providers/adyen",
+            id: "adyen",
+            options: adyenOptions,
           },
           ...medusaStripeProvider,
         ],

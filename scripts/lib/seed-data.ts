@@ -68,7 +68,7 @@ const CURRENCY_CODES = Object.keys(CURRENCIES) as SeedCurrency[]
 
 /**
  * Seeds the demo store (modelled on Medusa's starter seed): currencies, admin user, sales channel,
- * publishable key, one region per currency with every Stripe provider, a warehouse that ships to
+ * publishable key, one region per currency with every Stripe provider and the Adyen provider, a warehouse that ships to
  * all seeded countries, a shipping option per region and a stocked T-shirt. Idempotent: each record
  * is looked up by its name, title, handle or email first, so a second run returns the same ids.
  */
@@ -212,18 +212,18 @@ async function ensurePublishableApiKey(
   return { id: apiKey.id, token: apiKey.token }
 }
 
-/** Every enabled Stripe provider of the Payment Module, plus Medusa's system provider. */
+/** Every enabled Stripe and Adyen provider of the Payment Module, plus Medusa's system provider. */
 async function listSeedPaymentProviderIds(container: MedusaContainer): Promise<string[]> {
   const providers = await container
     .resolve(Modules.PAYMENT)
     .listPaymentProviders({ is_enabled: true })
-  const stripeIds = providers.map(({ id }) => id).filter((id) => id.startsWith("pp_stripe"))
-  return [...stripeIds, SYSTEM_PAYMENT_PROVIDER_ID].sort()
+  const ownIds = providers.map(({ id }) => id).filter((id) => id.startsWith("pp_stripe") || id.startsWith("pp_adyen"))
+  return [...ownIds, SYSTEM_PAYMENT_PROVIDER_ID].sort()
 }
 
 /**
  * Regions are found by name; an existing region whose providers differ from the enabled ones (a
- * Stripe provider was added since the last seed) gets its provider list replaced.
+ * Stripe or Adyen provider was added since the last seed) gets its provider list replaced.
  */
 async function ensureRegions(container: MedusaContainer): Promise<Record<SeedCurrency, string>> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
