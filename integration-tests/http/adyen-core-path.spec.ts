@@ -12,7 +12,7 @@ import type { SeedResult } from "../../scripts/lib/seed-data"
 import { TEST_ADYEN_HMAC_KEY, useAdyenSimulator } from "../helpers/adyen-harness"
 import { waitFor } from "../helpers/stripe-harness"
 import { countCartOrders, createCartReadyForPayment, getCartOrder, seedForTests, type CartOrder } from "../helpers/store-flow"
-import { settledInboxRows, type WebhookAnswer } from "../helpers/webhook-delivery"
+import { settledInboxRows, type WebhookAnswer, type WebhookApi } from "../helpers/webhook-delivery"
 
 jest.setTimeout(240 * 1000)
 
@@ -41,7 +41,7 @@ medusaIntegrationTestRunner({
     const adyenRows = async () =>
       (await inbox().listPaymentWebhookEvents({ provider_id: PROVIDER })) as PaymentWebhookEventDTO[]
     const post = (body: string) =>
-      api.post<WebhookAnswer>("/hooks/payment/adyen_adyen", body, {
+      (api as WebhookApi).post<WebhookAnswer>("/hooks/payment/adyen_adyen", body, {
         headers: { "content-type": "application/json" },
         transformRequest: [(data: unknown) => data],
         validateStatus: () => true,
@@ -166,7 +166,7 @@ medusaIntegrationTestRunner({
     })
 
     it("capture from Medusa reaches Adyen once; a Customer Area refund is recorded once; a chargeback is recorded", async () => {
-      const { cart, pspReference, order } = await payAndWaitForOrder("eur")
+      const { cart, pspReference, order, paymentSession } = await payAndWaitForOrder("eur")
       const paymentId = paymentOf(order).id
       await capturePaymentWorkflow(getContainer()).run({ input: { payment_id: paymentId } })
       await harness.sim.idle()
@@ -174,20 +174,17 @@ medusaIntegrationTestRunner({
 
       harness.sim.setDelivery({ duplicate: true })
       const refundPsp = harness.sim.refundFromCustomerArea(pspReference, 1000)
-      const refunded = await waitFor(
-        async () => {
-          const payment = paymentOf((await getCartOrder(getContainer(), cart.id))!)
-          return payment.refunds?.length ? payment : null
-        },
+      await waitFor(
+        async () => paymentOf((await getCartOrder(getContainer(), cart.id))!).refunds?.length,
         { what: "the refund to be recorded" }
       )
       await harness.sim.idle()
-      const rows = await settledInboxRows(getContainer(), refunded.payment_session_id as string)
+      const rows = await settledInboxRows(getContainer(), paymentSession.id)
       expect(rows.find((row) => row.event_type === "REFUND")).toMatchObject({ status: "processed", deliveries: 2 })
       const payment = paymentOf((await getCartOrder(getContainer(), cart.id))!)
       expect(payment.refunds).toHaveLength(1)
       expect(Number(payment.refunds![0].amount)).toBe(10)
-      expect(payment.refunds![0].metadata).toMatchObject({ provider_refund_id: refundPsp })
+      expect((payment.refunds![0] as { metadata?: Record<string, unknown> | null }).metadata).toMatchObject({ provider_refund_id: refundPsp })
 
       harness.sim.setDelivery({})
       harness.sim.dispute(pspReference, EventCode.Chargeback)
@@ -196,7 +193,8 @@ medusaIntegrationTestRunner({
           const current = await getContainer()
             .resolve<IPaymentModuleService>(Modules.PAYMENT)
             .retrievePayment(paymentId, { select: ["id", "metadata"] })
-          return (current.metadata?.disputes as Record<string, { status: string }> | undefined)?.[`dispute:${pspReference}`]
+          const metadata = (current as { metadata?: Record<string, unknown> | null }).metadata
+          return (metadata?.disputes as Record<string, { status: string }> | undefined)?.[`dispute:${pspReference}`]
         },
         { what: "the chargeback to be recorded" }
       )
