@@ -171,6 +171,10 @@ medusaIntegrationTestRunner({
       await capturePaymentWorkflow(getContainer()).run({ input: { payment_id: paymentId } })
       await harness.sim.idle()
       expect(harness.sim.payment(pspReference)!.captured).toBe(Number(cart.total) * 100)
+      const captures = harness.sim.notifications.filter(
+        (item) => item.eventCode === EventCode.Capture && item.originalReference === pspReference
+      )
+      expect(captures.map((item) => item.success)).toEqual(["true"])
 
       harness.sim.setDelivery({ duplicate: true })
       const refundPsp = harness.sim.refundFromCustomerArea(pspReference, 1000)
