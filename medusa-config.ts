@@ -47,7 +47,7 @@ const adyenOptions = {
   ...(process.env.ADYEN_CHECKOUT_ENDPOINT || adyenApiKey === "adyen_test_local"
     ? {
         checkoutEndpoint:
-          process.env.ADYEN_CHECKOUT_ENDPOINT || `http://localhost:${process.env.ADYEN_SIM_PORT || 12112}/v72`,
+          process.env.ADYEN_CHECKOUT_ENDPOINT || `http://127.0.0.1:${process.env.ADYEN_SIM_PORT || 12112}/v72`,
       }
     : {}),
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run dev`: embedded Postgres (.data/, unless DATABASE_URL), migrations, idempotent seed, the
- * offline Stripe simulator (unless STRIPE_API_KEY is a real key) and `medusa develop` on PORT (9000).
- * Ctrl-C / SIGTERM stops Medusa, the simulator and Postgres, in that order.
+ * offline Stripe simulator (unless STRIPE_API_KEY is a real key), the offline Adyen simulator (unless
+ * ADYEN_API_KEY is a real key) and `medusa develop` on PORT (9000).
+ * Ctrl-C / SIGTERM stops Medusa, the simulators and Postgres, in that order.
  */
 import { spawn } from "node:child_process"
 import path from "node:path"
@@ -11,6 +12,7 @@ import { appEnv, ensureDatabase, migrateAndSeed, ROOT, say } from "./lib/app.mjs
 const LEASH = path.join(ROOT, "scripts", "lib", "leash.mjs")
 const port = process.env.PORT || "9000"
 const simulatorPort = process.env.STRIPE_SIM_PORT || "12111"
+const adyenSimulatorPort = process.env.ADYEN_SIM_PORT || "12112"
 const useSimulator = !process.env.STRIPE_API_KEY || process.env.STRIPE_API_KEY === "sk_test_local"
 const children = []
 let stopping = false
@@ -82,6 +84,14 @@ if (useSimulator) {
     ...env,
     STRIPE_SIM_PORT: simulatorPort,
     STRIPE_SIM_WEBHOOK_URLS: process.env.STRIPE_SIM_WEBHOOK_URLS || `http://localhost:${port}/hooks/payment/stripe_stripe`,
+  })
+}
+if (!process.env.ADYEN_API_KEY || process.env.ADYEN_API_KEY === "adyen_test_local") {
+  say(`starting the offline Adyen simulator on http://127.0.0.1:${adyenSimulatorPort}`)
+  start("adyen simulator", path.join(ROOT, "node_modules", ".bin", "tsx"), ["src/testing/adyen-simulator/cli.ts"], {
+    ...env,
+    ADYEN_SIM_PORT: adyenSimulatorPort,
+    ADYEN_SIM_WEBHOOK_URLS: process.env.ADYEN_SIM_WEBHOOK_URLS || `http://localhost:${port}/hooks/payment/adyen_adyen`,
   })
 }
 say(`starting Medusa on http://localhost:${port} (admin: http://localhost:${port}/app)`)

@@ -184,7 +184,7 @@ export class AdyenSimulator {
   pay(sessionId: string, outcome: "authorised" | "refused" = "authorised"): string {
     const session = this.sessions.get(sessionId)
     if (!session || session.status !== "active") {
-      throw new Error(`The simulator has no active session ${sessionId}`)
+      throw new AdyenApiError(422, "000", `The simulator has no active session ${sessionId}`)
     }
     const payment: SimulatedPayment = {
       pspReference: psp(),
@@ -336,6 +336,11 @@ export class AdyenSimulator {
         throw new AdyenApiError(404, "000", "Session not found")
       }
       return { status: 200, body: { id: session.id, status: session.status, reference: session.reference } }
+    }
+    const shopperPays = /^\/simulator\/sessions\/([^/]+)\/pay$/.exec(url.pathname)
+    if (method === "POST" && shopperPays) {
+      const outcome = body.outcome === "refused" ? "refused" : "authorised"
+      return { status: 200, body: { pspReference: this.pay(shopperPays[1], outcome), outcome } }
     }
     const modification = /^\/payments\/([^/]+)\/(captures|refunds|cancels)$/.exec(path)
     if (method === "POST" && modification) {
