@@ -329,14 +329,6 @@ export class AdyenSimulator {
     if (method === "POST" && path === "/sessions") {
       return { status: 201, body: this.createSession(body) }
     }
-    const sessionMatch = /^\/sessions\/([^/]+)$/.exec(path)
-    if (method === "GET" && sessionMatch) {
-      const session = this.sessions.get(sessionMatch[1])
-      if (!session) {
-        throw new AdyenApiError(404, "000", "Session not found")
-      }
-      return { status: 200, body: { id: session.id, status: session.status, reference: session.reference } }
-    }
     const shopperPays = /^\/simulator\/sessions\/([^/]+)\/pay$/.exec(url.pathname)
     if (method === "POST" && shopperPays) {
       const outcome = body.outcome === "refused" ? "refused" : "authorised"

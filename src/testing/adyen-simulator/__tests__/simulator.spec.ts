@@ -100,6 +100,35 @@ describe("Adyen simulator", () => {
     expect(items.every((item) => new hmacValidator().validateHMAC(item, hmacKey))).toBe(true)
   })
 
+  it("shuffled held notifications go out one request each, all of them", async () => {
+    const hook = await receiver()
+    sim.setEndpoints([{ url: hook.url, hmacKey }])
+    sim.setDelivery({ shuffle: true })
+    sim.holdNotifications()
+    for (const reference of ["payses_1", "payses_2", "payses_3"]) {
+      sim.pay((await createSession(sim, reference)).id)
+    }
+    sim.releaseNotifications()
+    await sim.idle()
+    await hook.close()
+
+    expect(hook.bodies.map((body) => body.notificationItems.length)).toEqual([1, 1, 1])
+    const references = hook.bodies.map((body) => body.notificationItems[0].NotificationRequestItem.merchantReference)
+    expect(references.sort()).toEqual(["payses_1", "payses_2", "payses_3"])
+  })
+
+  it("the shopper-pays switch over HTTP pays a session like Drop-in", async () => {
+    const session = await createSession(sim, "payses_http")
+    const response = await fetch(`http://127.0.0.1:${sim.port}/simulator/sessions/${session.id}/pay`, {
+      method: "POST",
+      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ outcome: "refused" }),
+    })
+    const { pspReference } = await response.json()
+    expect(sim.payment(pspReference)).toMatchObject({ merchantReference: "payses_http", authorised: false })
+    expect(sim.notifications[0]).toMatchObject({ eventCode: EventCode.Authorisation, success: "false", reason: "Refused" })
+  })
+
   it("captures, refunds and cancels answer `received` and notify the outcome", async () => {
     const session = await createSession(sim, "payses_mod", { additionalData: { manualCapture: "true" } })
     const psp = sim.pay(session.id)
