@@ -21,11 +21,12 @@ function runsIntegrationSpecs(globalConfig) {
  * Every integration spec file gets a new database from Medusa's test runner, which then runs all of
  * Medusa's migrations into it - the slowest part of a spec. `CREATE DATABASE` copies `template1`, so
  * migrating `template1` of this throw-away server once makes each spec's migrations a quick check. The
- * spec still runs Medusa's migrator, so anything newer than the template is applied as usual.
+ * spec still runs Medusa's migrator, so anything newer than the template is applied as usual; the
+ * data scripts are skipped, as the test runner skips them.
  */
 async function migrateTemplateDatabase(pg) {
   const { runMedusa } = await import("../scripts/lib/app.mjs")
-  await runMedusa(["db:migrate"], {
+  await runMedusa(["db:migrate", "--skip-scripts"], {
     ...process.env,
     DATABASE_URL: pg.urlFor("template1"),
     LOG_LEVEL: "error",
