@@ -3,3 +3,4 @@
  * simulator and helpers that sign payloads with the real Stripe SDK.
  */
 export * from "./stripe-simulator"
+export * from "./provider-conformance"
