@@ -32,8 +32,8 @@ medusaIntegrationTestRunner({
     let seed: SeedResult
     const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
     const rowsWithKeys = (keys: string[]) => inbox().listPaymentWebhookEvents({ event_key: keys }, { order: { created_at: "ASC" } })
-    const deliverBatch = (items: BatchItem[], provider = "batch_batch") =>
-      api.post<BatchAnswer | string>(`/hooks/payment/${provider}`, { items }, { validateStatus: () => true })
+    const deliverBatch = (items: BatchItem[], provider = "batch_batch"): Promise<{ status: number; data: BatchAnswer | string }> =>
+      api.post(`/hooks/payment/${provider}`, { items }, { validateStatus: () => true })
 
     beforeAll(async () => {
       seed = await seedForTests(getContainer())

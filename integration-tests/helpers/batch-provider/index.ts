@@ -62,7 +62,7 @@ export function signBatchItem(item: BatchItem, secret: string): BatchItem {
 }
 
 class BatchProviderService extends AbstractPaymentProvider<{ secrets: string[] }> implements WebhookBatchProvider {
-  static identifier = "batch"
+  static override identifier = "batch"
 
   /** Every item must verify; one that does not refuses the whole request (nothing is stored). */
   async getWebhookEvents(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult[]> {
@@ -127,7 +127,7 @@ class BatchProviderService extends AbstractPaymentProvider<{ secrets: string[] }
 
 /** The same provider, acknowledging with the body its sender expects instead of the route's JSON. */
 class AcknowledgingBatchProviderService extends BatchProviderService {
-  static identifier = "batchack"
+  static override identifier = "batchack"
 
   webhookAcknowledgement(): WebhookAcknowledgement {
     return { contentType: "text/plain", body: "[accepted]" }

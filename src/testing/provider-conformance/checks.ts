@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto"
 import type { AuthorizePaymentInput, ProviderWebhookPayload, WebhookActionResult } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { isBadInputError, webhookErrorKind } from "../../providers/kit/errors"
-import { canReceiveWebhookBatches, type WebhookAction } from "../../providers/webhook-contract"
+import { canReceiveWebhookBatches, type PaymentWebhookData, type WebhookAction } from "../../providers/webhook-contract"
 
 /** An event the kit asks a fixture to write in its provider's format. */
 export interface ConformanceEventSpec {
@@ -71,6 +71,9 @@ export interface ConformanceResult {
   /** Why it failed, or why it was skipped. */
   reason?: string
 }
+
+/** What a provider made of a delivery, as the checks read it. */
+type MappedEvent = { action: string; data?: Partial<PaymentWebhookData> }
 
 type WebhookSide = {
   getWebhookActionAndData?: (payload: ProviderWebhookPayload["payload"]) => Promise<WebhookActionResult>
@@ -262,15 +265,15 @@ export async function runPaymentWebhookConformance<P>(
  * What a provider makes of one delivery: through `getWebhookEvents` when it has it (the delivery
  * must then hold exactly one event), else `getWebhookActionAndData`.
  */
-async function mapDelivery(provider: unknown, payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
+async function mapDelivery(provider: unknown, payload: ProviderWebhookPayload["payload"]): Promise<MappedEvent> {
   if (canReceiveWebhookBatches(provider)) {
     const events = await provider.getWebhookEvents(payload)
     assert.equal(events.length, 1, "getWebhookEvents of a delivery of one event")
-    return events[0]
+    return events[0] as MappedEvent
   }
   const side = provider as WebhookSide
   assert.equal(typeof side.getWebhookActionAndData, "function", "the provider has no getWebhookActionAndData")
-  return side.getWebhookActionAndData!(payload)
+  return (await side.getWebhookActionAndData!(payload)) as MappedEvent
 }
 
 async function rejectionOf(promise: Promise<unknown>, what: string): Promise<unknown> {

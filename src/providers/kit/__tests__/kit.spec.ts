@@ -83,7 +83,14 @@ describe("errors", () => {
     expect(webhookErrorKind(invalidSignature("forged"))).toBe("invalid_signature")
     expect(webhookErrorKind(invalidPayload("not an event"))).toBe("invalid_payload")
     expect(webhookErrorKind(new SyntaxError("Unexpected token"))).toBe("invalid_payload")
-    const sdkError = new Stripe.errors.StripeSignatureVerificationError("header", "payload", { message: "bad" })
+    const sdkError = (() => {
+      try {
+        Stripe.webhooks.constructEvent("{}", "t=1,v1=forged", "whsec_kit")
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(sdkError).toBeInstanceOf(Stripe.errors.StripeSignatureVerificationError)
     expect(webhookErrorKind(sdkError)).toBe("invalid_signature")
     expect(webhookErrorKind(retryLater("the API is down"))).toBe("retry")
     expect(webhookErrorKind(new Error("socket hang up"))).toBe("retry")
