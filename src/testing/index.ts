@@ -1,5 +1,7 @@
 /**
  * Testing kit for provider and app authors (`medusa-payment-webhooks/testing`): the offline Stripe
- * simulator and helpers that sign payloads with the real Stripe SDK.
+ * simulator, helpers that sign payloads with the real Stripe SDK, and the provider conformance kit
+ * (`describePaymentWebhookProvider`).
  */
 export * from "./stripe-simulator"
+export * from "./provider-conformance"
