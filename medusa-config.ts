@@ -1,3 +1,4 @@
+import path from "node:path"
 import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
@@ -62,6 +63,20 @@ const medusaStripeProvider = process.env.MEDUSA_STRIPE_WEBHOOK_SECRET
         resolve: "@medusajs/medusa/payment-stripe",
         id: "medusa",
         options: { apiKey: stripeApiKey, webhookSecret: process.env.MEDUSA_STRIPE_WEBHOOK_SECRET },
+      },
+    ]
+  : []
+
+/**
+ * Tests only: a provider whose webhooks come in signed batches (integration-tests/helpers/batch-provider).
+ */
+const batchTestProvider = process.env.PAYMENT_WEBHOOKS_TEST_BATCH_SECRET
+  ? [
+      {
+        // Outside src/: Medusa reads "./" paths as relative to src/, so the path is absolute.
+        resolve: path.join(__dirname, "integration-tests/helpers/batch-provider"),
+        id: "batch",
+        options: { secrets: [process.env.PAYMENT_WEBHOOKS_TEST_BATCH_SECRET] },
       },
     ]
   : []
@@ -142,6 +157,7 @@ module.exports = defineConfig({
             options: adyenOptions,
           },
           ...medusaStripeProvider,
+          ...batchTestProvider,
         ],
       },
     },

@@ -92,8 +92,9 @@ medusaIntegrationTestRunner({
         if (row.status === "processing" && row.next_attempt_at) {
           leaseEndsSeen.add(new Date(row.next_attempt_at).getTime())
         }
-        return row.status === "processing" ? null : row
-      }, { timeoutMs: 60_000, intervalMs: 250, what: "the row to be processed after the slow Stripe call" })
+        // `received` until a worker claims it, `failed` between attempts: wait for a finished row.
+        return ["processed", "ignored", "dead"].includes(row.status) ? row : null
+      }, { timeoutMs: 60_000, intervalMs: 250, what: "the row to finish after the slow Stripe call" })
 
       expect(processed).toMatchObject({ status: "processed", attempts: 1 })
       // The lease was renewed while the call hung (more than one lease end seen), and nobody took the row over.

@@ -3,6 +3,10 @@ import { CORE_BODY_PARSER_BEHAVIOUR } from "../core-body-parser"
 
 type CoreBodyParserModule = typeof import("../core-body-parser")
 
+// Each test loads Medusa's HTTP layer afresh, which takes longer than jest's default 5 s on a loaded
+// 2-core machine; a test cut off mid-load would also leave jest's module isolation switched on for the next.
+jest.setTimeout(60_000)
+
 /**
  * Fences the one place where the plugin changes Medusa's own state (`core-body-parser.ts`): when a
  * Medusa release changes the behaviour relied on, these fail and name it. Each test loads Medusa

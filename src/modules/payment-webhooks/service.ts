@@ -2,6 +2,7 @@ import type { Context, IEventBusModuleService } from "@medusajs/framework/types"
 import {
   generateEntityId,
   InjectManager,
+  InjectTransactionManager,
   MedusaContext,
   MedusaError,
   MedusaService,
@@ -131,6 +132,24 @@ class PaymentWebhooksModuleService extends MedusaService({
     )
     const { inserted, ...row } = rows[0]
     return { event: toEventDTO(row), created: inserted === true }
+  }
+
+  /**
+   * Stores the events of one batched delivery (a provider's `getWebhookEvents`), each as its own row
+   * exactly as {@link recordEvent} would, in ONE transaction: all of them or none. An item whose key is
+   * already stored - by an earlier delivery or earlier in the same batch - counts one more delivery.
+   * Results come back in the order of `inputs`.
+   */
+  @InjectTransactionManager()
+  async recordEvents(
+    inputs: RecordWebhookEventInput[],
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<RecordWebhookEventResult[]> {
+    const results: RecordWebhookEventResult[] = []
+    for (const input of inputs) {
+      results.push(await this.recordEvent(input, sharedContext))
+    }
+    return results
   }
 
   /**

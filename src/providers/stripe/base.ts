@@ -37,6 +37,7 @@ import { createFencedHttpClient } from "./fenced-http-client"
 import { resolveStripeOptions, validateStripeOptions, type ResolvedStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./payment-intent-status"
 import { withConfirmedMedusaRefund } from "../webhook-contract"
+import { paymentDeclined } from "../kit/errors"
 import { describeStripeEvent, MEDUSA_REFUND_ID_METADATA_KEY } from "./webhook-event"
 import { resolveStripeEvent } from "./webhook-resolution"
 import { isStripeEvent, signatureHeaderFrom, verifyStripeWebhook } from "./webhook-verification"
@@ -102,6 +103,13 @@ function customerParams(customer: PaymentCustomerDTO): Stripe.CustomerCreatePara
       : undefined,
     metadata: { medusa_customer_id: customer.id },
   }
+}
+
+/** Stripe's reason for the last declined attempt of an intent, e.g. `Your card was declined. (card_declined, generic_decline)`. */
+function declineReasonOf(data: ProviderData): string {
+  const error = data?.last_payment_error as Stripe.PaymentIntent.LastPaymentError | null | undefined
+  const codes = [error?.code, error?.decline_code].filter(Boolean)
+  return `${error?.message ?? "the payment was declined"}${codes.length ? ` (${codes.join(", ")})` : ""}`
 }
 
 /**
@@ -198,9 +206,18 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
     }
   }
 
-  /** Reads the intent's status: `requires_capture` is `authorized`, `succeeded` is `captured`. */
+  /**
+   * Reads the intent's status: `requires_capture` is `authorized`, `succeeded` is `captured`. A
+   * declined attempt (the intent waits for another payment method after `last_payment_error`) throws
+   * PAYMENT_AUTHORIZATION_ERROR with Stripe's reason, which Medusa's cart completion answers with
+   * `200 { type: "cart", error }` so the storefront can ask for another card.
+   */
   override async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
-    return this.getPaymentStatus(input)
+    const result = await this.getPaymentStatus(input)
+    if (result.status === "error") {
+      throw paymentDeclined(`stripe provider: authorizePayment: ${declineReasonOf(result.data)}`)
+    }
+    return result
   }
 
   /** The session status of the intent, from Stripe. */

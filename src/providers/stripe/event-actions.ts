@@ -1,13 +1,6 @@
-import type { PaymentActions } from "@medusajs/framework/types"
+import type { ActionableWebhookAction, WebhookAction } from "../webhook-contract"
 
-/**
- * What a webhook asks Medusa to do: one of Medusa's `PaymentActions`, or `refunded` / `disputed`, which
- * this plugin's workflow records (README, "Writing a provider").
- */
-export type WebhookAction = PaymentActions | "refunded" | "disputed"
-
-/** An action Medusa applies, as opposed to `not_supported`. */
-export type ActionableWebhookAction = Exclude<WebhookAction, "not_supported">
+export type { ActionableWebhookAction, WebhookAction } from "../webhook-contract"
 
 /** The Stripe events this plugin acts on and the action each one means. Anything else is `not_supported`. */
 export const STRIPE_EVENT_ACTIONS = {

@@ -1,14 +1,8 @@
-import { MedusaError } from "@medusajs/framework/utils"
 import type Stripe from "stripe"
+import { invalidPayload, invalidSignature } from "../kit/errors"
 
 /** Name of the header Stripe signs webhooks with. */
 export const STRIPE_SIGNATURE_HEADER = "stripe-signature"
-
-const invalidSignature = (reason: string) =>
-  new MedusaError(MedusaError.Types.INVALID_DATA, `invalid_signature: ${reason}`)
-
-const invalidPayload = (reason: string) =>
-  new MedusaError(MedusaError.Types.INVALID_DATA, `invalid_payload: ${reason}`)
 
 /**
  * Reads the `stripe-signature` header from request headers, whatever their case. A header repeated

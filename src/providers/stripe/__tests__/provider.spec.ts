@@ -191,7 +191,7 @@ describe("authorizePayment / getPaymentStatus", () => {
     expect((await provider.authorizePayment({ data: captured.data })).status).toBe("captured")
   })
 
-  it("reads pending before payment, requires_more for 3-D Secure and error after a decline", async () => {
+  it("reads pending before payment, requires_more for 3-D Secure and error after a decline, which authorizePayment refuses", async () => {
     const provider = h.provider()
     const pending = await initiate(provider)
     expect((await provider.getPaymentStatus({ data: pending.output.data })).status).toBe("pending")
@@ -202,7 +202,11 @@ describe("authorizePayment / getPaymentStatus", () => {
 
     const declined = await initiate(provider)
     await expect(confirm(declined.output.id, "pm_card_chargeDeclined")).rejects.toThrow(/declined/)
-    expect((await provider.authorizePayment({ data: declined.output.data })).status).toBe("error")
+    expect((await provider.getPaymentStatus({ data: declined.output.data })).status).toBe("error")
+    await expect(provider.authorizePayment({ data: declined.output.data })).rejects.toMatchObject({
+      type: MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
+      message: expect.stringMatching(/declined.*card_declined, generic_decline/),
+    })
   })
 
   it("reads pending_authorization while an asynchronous method is processing", async () => {

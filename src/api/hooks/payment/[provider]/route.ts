@@ -12,9 +12,9 @@ import { PaymentWebhookEvents } from "../../../../events"
  */
 export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  let received
+  let receipt
   try {
-    received = await receivePaymentWebhook(req.scope, {
+    receipt = await receivePaymentWebhook(req.scope, {
       provider: req.params.provider,
       rawBody: (req as MedusaRequest & { rawBody: Buffer }).rawBody,
       body: req.body,
@@ -32,16 +32,22 @@ export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
     return
   }
 
-  res.status(200).json(received)
-  if (received.status !== "received") {
+  if (receipt.acknowledgement) {
+    res.status(200).type(receipt.acknowledgement.contentType).send(receipt.acknowledgement.body)
+  } else {
+    res.status(200).json(receipt.body)
+  }
+  if (!receipt.received.length) {
     return
   }
   try {
     await req.scope
       .resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-      .emit({ name: PaymentWebhookEvents.RECEIVED, data: { id: received.id } })
+      .emit(receipt.received.map((id) => ({ name: PaymentWebhookEvents.RECEIVED, data: { id } })))
   } catch (error) {
-    // The row is stored; the recovery job picks it up when its lease runs out.
-    logger.warn(`payment-webhook could not emit ${PaymentWebhookEvents.RECEIVED} for ${received.id}: ${(error as Error).message}`)
+    // The rows are stored; the recovery job picks them up when their lease runs out.
+    logger.warn(
+      `payment-webhook could not emit ${PaymentWebhookEvents.RECEIVED} for ${receipt.received.join(", ")}: ${(error as Error).message}`
+    )
   }
 }
