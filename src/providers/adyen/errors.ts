@@ -1,5 +1,6 @@
 import { HttpClientException } from "@adyen/api-library"
 import { MedusaError } from "@medusajs/framework/utils"
+import { retryLater } from "../kit/errors"
 
 /** API keys and HMAC keys: never part of an error message. */
 const SECRET_PATTERN = /\bAQE[A-Za-z0-9+/=_.-]{20,}|\b[0-9A-Fa-f]{64}\b/g
@@ -34,9 +35,7 @@ export function toMedusaError(operation: string, error: unknown): MedusaError {
       `adyen provider: ${operation} failed: ${reason} (${details.join(", ")})`.replace(SECRET_PATTERN, "[redacted]")
     )
   }
+  // Network errors and timeouts: Adyen could not be reached.
   const reason = error instanceof Error ? error.message : String(error)
-  return new MedusaError(
-    MedusaError.Types.UNEXPECTED_STATE,
-    `adyen provider: ${operation} failed: ${reason}`.replace(SECRET_PATTERN, "[redacted]")
-  )
+  return retryLater(`adyen provider: ${operation} failed: ${reason}`.replace(SECRET_PATTERN, "[redacted]"))
 }

@@ -1,31 +1,39 @@
-import type { ActionableWebhookAction, WebhookAction } from "../stripe/event-actions"
-
-/** Whether a notification item reports success (`"true"`) or failure (`"false"`). */
-export type AdyenOutcome = "true" | "false"
+import { actionFromTable, defineWebhookEventTable } from "../kit/event-table"
+import type { WebhookAction } from "../webhook-contract"
 
 /**
- * The Adyen event codes this plugin acts on, and the action each means for a successful
- * (`true`) and a failed (`false`) item; a missing outcome is `not_supported`. Anything else is
- * `not_supported` too. Refund failures are `refunded` with a failed refund, which is not recorded.
+ * The Adyen event codes this plugin acts on, and the action a successful item (`success: "true"`)
+ * of each means. Anything else is `not_supported`.
  */
-export const ADYEN_EVENT_ACTIONS = {
-  AUTHORISATION: { true: "authorized", false: "failed" },
-  PENDING: { true: "pending_authorization" },
-  OFFER_CLOSED: { true: "canceled" },
-  CAPTURE: { true: "captured", false: "failed" },
-  CAPTURE_FAILED: { true: "failed" },
-  CANCELLATION: { true: "canceled" },
-  TECHNICAL_CANCEL: { true: "canceled" },
-  REFUND: { true: "refunded", false: "refunded" },
-  REFUND_FAILED: { true: "refunded" },
-  NOTIFICATION_OF_CHARGEBACK: { true: "disputed" },
-  REQUEST_FOR_INFORMATION: { true: "disputed" },
-  CHARGEBACK: { true: "disputed" },
-  CHARGEBACK_REVERSED: { true: "disputed" },
-  SECOND_CHARGEBACK: { true: "disputed" },
-  PREARBITRATION_WON: { true: "disputed" },
-  PREARBITRATION_LOST: { true: "disputed" },
-} as const satisfies Record<string, Partial<Record<AdyenOutcome, ActionableWebhookAction>>>
+export const ADYEN_EVENT_ACTIONS = defineWebhookEventTable({
+  AUTHORISATION: "authorized",
+  PENDING: "pending_authorization",
+  OFFER_CLOSED: "canceled",
+  CAPTURE: "captured",
+  CAPTURE_FAILED: "failed",
+  CANCELLATION: "canceled",
+  TECHNICAL_CANCEL: "canceled",
+  REFUND: "refunded",
+  REFUND_FAILED: "refunded",
+  NOTIFICATION_OF_CHARGEBACK: "disputed",
+  REQUEST_FOR_INFORMATION: "disputed",
+  CHARGEBACK: "disputed",
+  CHARGEBACK_REVERSED: "disputed",
+  SECOND_CHARGEBACK: "disputed",
+  PREARBITRATION_WON: "disputed",
+  PREARBITRATION_LOST: "disputed",
+})
+
+/**
+ * The action a failed item (`success: "false"`) means, for the codes where a failure says something;
+ * any other failed item is `not_supported`. A failed REFUND is `refunded` with a failed refund, which
+ * is not recorded.
+ */
+export const ADYEN_FAILED_EVENT_ACTIONS = defineWebhookEventTable({
+  AUTHORISATION: "failed",
+  CAPTURE: "failed",
+  REFUND: "refunded",
+})
 
 /** An Adyen event code this plugin acts on. */
 export type AdyenEventCode = keyof typeof ADYEN_EVENT_ACTIONS
@@ -64,12 +72,7 @@ export function isHandledAdyenEvent(code: string): code is AdyenEventCode {
  * automatically (Adyen then sends no CAPTURE notification by default).
  */
 export function actionForAdyenEvent(code: string, success: string, captureAutomatically = false): WebhookAction {
-  if (!isHandledAdyenEvent(code) || (success !== "true" && success !== "false")) {
-    return "not_supported"
-  }
-  const action = (ADYEN_EVENT_ACTIONS[code] as Partial<Record<AdyenOutcome, ActionableWebhookAction>>)[success]
-  if (!action) {
-    return "not_supported"
-  }
+  const table = success === "true" ? ADYEN_EVENT_ACTIONS : success === "false" ? ADYEN_FAILED_EVENT_ACTIONS : null
+  const action = table ? actionFromTable(table, code) : "not_supported"
   return action === "authorized" && captureAutomatically ? "captured" : action
 }

@@ -5,6 +5,7 @@ export { AdyenProviderService, type AdyenPaymentData } from "./service"
 export { toAdyenAmount, fromAdyenAmount, adyenCurrencyExponent } from "./amounts"
 export {
   ADYEN_EVENT_ACTIONS,
+  ADYEN_FAILED_EVENT_ACTIONS,
   ADYEN_DISPUTE_STATUS,
   actionForAdyenEvent,
   isHandledAdyenEvent,
@@ -13,7 +14,6 @@ export {
 export {
   adyenEventId,
   describeAdyenItem,
-  isSignedAdyenItem,
   parseAdyenNotification,
   verifyAdyenNotification,
   type AdyenNotification,

@@ -1,7 +1,7 @@
 import { hmacValidator, Types } from "@adyen/api-library"
-import { MedusaError } from "@medusajs/framework/utils"
-import type { PaymentWebhookData, PaymentWebhookDispute, PaymentWebhookRefund } from "../webhook-contract"
-import type { WebhookAction } from "../stripe/event-actions"
+import { invalidPayload, invalidSignature, webhookErrorReason } from "../kit/errors"
+import { verifyWithAnySecret } from "../kit/signatures"
+import type { PaymentWebhookData, PaymentWebhookDispute, PaymentWebhookRefund, WebhookAction } from "../webhook-contract"
 import { fromAdyenAmount } from "./amounts"
 import {
   actionForAdyenEvent,
@@ -34,9 +34,6 @@ export type AdyenWebhookData = PaymentWebhookData & {
 
 /** What one verified item asks Medusa to do. */
 export type AdyenWebhookResult = { action: WebhookAction; data: AdyenWebhookData }
-
-const invalidPayload = (reason: string) =>
-  new MedusaError(MedusaError.Types.INVALID_DATA, `invalid_payload: ${reason}`)
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -81,34 +78,33 @@ export function parseAdyenNotification(rawBody: string | Buffer): AdyenNotificat
   })
 }
 
-/** Whether any of `hmacKeys` signed the item (`additionalData.hmacSignature`), checked by Adyen's library. */
-export function isSignedAdyenItem(item: AdyenNotificationItem, hmacKeys: string[]): boolean {
-  const validator = new hmacValidator()
-  return hmacKeys.some((key) => {
-    try {
-      return validator.validateHMAC(item, key)
-    } catch {
-      // The library throws when the item carries no signature at all.
-      return false
-    }
-  })
+/** Whether `hmacKey` signed the item (`additionalData.hmacSignature`), checked by Adyen's library. */
+function signedWith(item: AdyenNotificationItem, hmacKey: string): boolean {
+  try {
+    return new hmacValidator().validateHMAC(item, hmacKey)
+  } catch {
+    // The library throws when the item carries no signature at all.
+    return false
+  }
 }
 
 /**
- * Verifies every item of a batch: all of them, or the request is refused (`invalid_signature:`),
- * as one forged item makes the whole request untrustworthy. Adyen retries a refused request, so a
- * genuine item in it is not lost.
+ * Verifies every item of a batch with any of `hmacKeys` (rotation): all of them, or the request is
+ * refused (`invalid_signature:`, naming the item), as one forged item makes the whole request
+ * untrustworthy. Adyen retries a refused request, so a genuine item in it is not lost.
  */
 export function verifyAdyenNotification(rawBody: string | Buffer, hmacKeys: string[]): AdyenNotificationItem[] {
   const items = parseAdyenNotification(rawBody)
-  const forged = items.findIndex((item) => !isSignedAdyenItem(item, hmacKeys))
-  if (forged !== -1) {
-    throw new MedusaError(
-      MedusaError.Types.UNAUTHORIZED,
-      `invalid_signature: notificationItems[${forged}] (${items[forged].eventCode} ${items[forged].pspReference}) ` +
-        `does not verify with the configured HMAC key; the whole request is refused`
-    )
-  }
+  items.forEach((item, index) => {
+    try {
+      verifyWithAnySecret(hmacKeys, (key) => signedWith(item, key))
+    } catch (error) {
+      throw invalidSignature(
+        `notificationItems[${index}] (${item.eventCode} ${item.pspReference}): ${webhookErrorReason(error)}; ` +
+          "the whole request is refused"
+      )
+    }
+  })
   return items
 }
 

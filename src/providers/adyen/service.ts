@@ -24,7 +24,8 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
 import { verifiedWebhookEventOf } from "../verified-webhook-event"
-import { withConfirmedMedusaRefund } from "../webhook-contract"
+import { invalidPayload } from "../kit/errors"
+import { withConfirmedMedusaRefund, type WebhookAcknowledgement } from "../webhook-contract"
 import { toAdyenAmount } from "./amounts"
 import { EndpointClient } from "./endpoint-client"
 import { toMedusaError } from "./errors"
@@ -291,12 +292,14 @@ export class AdyenProviderService extends AbstractPaymentProvider<AdyenOptions> 
   override async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
     const events = await this.getWebhookEvents(payload)
     if (events.length > 1) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `invalid_payload: the notification has ${events.length} items; this route accepts one item per request`
-      )
+      throw invalidPayload(`the notification has ${events.length} items; this route accepts one item per request`)
     }
     return events[0]
+  }
+
+  /** Adyen expects `[accepted]` as the body of a 200 acknowledgement. */
+  webhookAcknowledgement(): WebhookAcknowledgement {
+    return { contentType: "text/plain", body: "[accepted]" }
   }
 
   private async createCheckoutSession(

@@ -115,6 +115,10 @@ describe("Adyen notifications", () => {
     )
   })
 
+  it("acknowledges with the body Adyen expects", () => {
+    expect(provider().webhookAcknowledgement()).toEqual({ contentType: "text/plain", body: "[accepted]" })
+  })
+
   it("unknown event codes and other merchant accounts are not_supported, not errors", async () => {
     const report = await provider().getWebhookActionAndData(payload([item({ eventCode: EventCode.ReportAvailable })]))
     expect(report.action).toBe("not_supported")
