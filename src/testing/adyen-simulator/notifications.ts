@@ -49,7 +49,7 @@ const ATTEMPT_TIMEOUT_MS = 10_000
 
 /** The fields of an item before it is signed; `additionalData` is optional. */
 export type UnsignedItem = Omit<NotificationRequestItem, "additionalData"> & {
-  additionalData?: Record<string, string>
+  additionalData?: NotificationRequestItem["additionalData"]
 }
 
 /** Signs an item with the library's own HMAC calculation: `additionalData.hmacSignature`. */

@@ -46,7 +46,7 @@ const fixtures: PaymentWebhookProviderFixtures<AdyenProviderService> = {
       amount: { value: spec.amount.minor, currency: spec.currency_code.toUpperCase() },
       success: "true" as UnsignedItem["success"],
     }
-    return notificationRequestBody([item as never])
+    return notificationRequestBody([item as NotificationRequest["notificationItems"][number]["NotificationRequestItem"]])
   },
   // Adyen signs each item inside the body, with no timestamp; a body that is not a notification is sent as it is.
   sign: (rawBody, { secret }) => {
