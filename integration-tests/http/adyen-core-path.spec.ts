@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs"
-import path from "node:path"
 import { capturePaymentWorkflow } from "@medusajs/core-flows"
 import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
@@ -18,15 +16,6 @@ jest.setTimeout(240 * 1000)
 
 const PROVIDER = "pp_adyen_adyen"
 const FORGING_KEY = "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF"
-
-/**
- * The route stores a batch's items as separate inbox rows only once it prefers a provider's
- * `getWebhookEvents`; until then Medusa's one-event method refuses a batch of several items.
- */
-const ROUTE_STORES_BATCHES = readFileSync(path.join(__dirname, "../../src/endpoint/receive-webhook.ts"), "utf8").includes(
-  "getWebhookEvents"
-)
-const itWithBatchRoute = ROUTE_STORES_BATCHES ? it : it.skip
 
 const harness = useAdyenSimulator()
 const notificationToOrderMs: number[] = []
@@ -206,7 +195,7 @@ medusaIntegrationTestRunner({
       expect(disputed).toMatchObject({ status: "needs_response", amount: Number(cart.total), reason: "Fraudulent transaction" })
     })
 
-    itWithBatchRoute("a batch of two items for two carts -> two inbox rows, two orders", async () => {
+    it("a batch of two items for two carts -> two inbox rows, two orders", async () => {
       const first = await checkout("eur")
       const second = await checkout("usd")
       harness.sim.setDelivery({ batch: true })
@@ -226,7 +215,7 @@ medusaIntegrationTestRunner({
       }
     })
 
-    itWithBatchRoute("the same batch delivered twice adds nothing the second time", async () => {
+    it("the same batch delivered twice adds nothing the second time", async () => {
       const first = await checkout("eur")
       const second = await checkout("jpy")
       harness.sim.setDelivery({ batch: true, duplicate: true })
