@@ -403,6 +403,7 @@ export class StripeState {
     this.captureCounts.set(intent.id, this.effectiveCaptures(intent.id) + 1)
     this.emit("charge.captured", charge, origin)
     this.emit("payment_intent.succeeded", intent, origin)
+    this.disputeIfTestCardSaysSo(intent)
     return intent
   }
 
@@ -851,6 +852,7 @@ export class StripeState {
     switch (outcome.kind) {
       case "succeed":
         this.authorize(intent, this.storeCharge(newCharge(intent, paymentMethod, "pending"), intent), origin)
+        this.disputeIfTestCardSaysSo(intent)
         return
       case "authenticate":
         intent.status = "requires_action"
@@ -962,6 +964,15 @@ export class StripeState {
     intent.payment_method = null
     intent.next_action = null
     this.emit("payment_intent.payment_failed", intent, origin)
+  }
+
+  /** `pm_card_createDispute`: once its payment is captured, the cardholder disputes it (reason `fraudulent`). */
+  private disputeIfTestCardSaysSo(intent: Stripe.PaymentIntent): void {
+    const paymentMethod = typeof intent.payment_method === "string" ? intent.payment_method : null
+    const outcome = paymentMethod ? this.paymentMethods.outcome(paymentMethod) : undefined
+    if (intent.status === "succeeded" && outcome?.kind === "succeed" && outcome.dispute) {
+      this.openDispute(intent.id, "fraudulent", DASHBOARD)
+    }
   }
 
   /** Stores a balance transaction and returns its id. */
