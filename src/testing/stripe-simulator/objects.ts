@@ -337,11 +337,11 @@ export function newBalanceTransaction(
   }
 }
 
-/** `payment_method_details` of a charge: the type, and for a card its brand, last4 and checks as Stripe reports. */
+/** `payment_method_details` of a charge: the type, and for a card its brand, last4 and checks as Stripe reports them. */
 export function paymentMethodDetails(paymentMethod: Stripe.PaymentMethod): Stripe.Charge.PaymentMethodDetails {
   const card = paymentMethod.card
   if (!card) {
-    return { type: paymentMethod.type, [paymentMethod.type]: {} } as Stripe.Charge.PaymentMethodDetails
+    return { type: paymentMethod.type }
   }
   return {
     type: "card",
