@@ -396,6 +396,7 @@ export class StripeState {
     const charge = this.latestCharge(intent)
     charge.captured = true
     charge.amount_captured = amount
+    charge.amount_refunded = charge.amount - amount
     charge.balance_transaction = this.recordBalance(amount, charge.currency, "charge", charge.id)
     intent.amount_received = amount
     intent.amount_capturable = 0
@@ -418,6 +419,12 @@ export class StripeState {
           `with one of the following statuses may be canceled: ${CANCELABLE.join(", ")}.`,
         intent
       )
+    }
+    if (intent.status === "requires_capture") {
+      // The authorization is released: Stripe reports it as refunded on the uncaptured charge.
+      const charge = this.latestCharge(intent)
+      charge.amount_refunded = charge.amount
+      charge.refunded = true
     }
     intent.status = "canceled"
     intent.canceled_at = unixNow()
@@ -464,7 +471,8 @@ export class StripeState {
   createRefund(params: FormObject, origin: EventOrigin): Stripe.Refund {
     assertKnownParams(params, REFUND_CREATE_PARAMS)
     const charge = this.refundableCharge(params)
-    const remaining = charge.amount_captured - charge.amount_refunded
+    // As on Stripe, amount_refunded includes what a partial capture released, so what remains is amount - refunded.
+    const remaining = charge.amount - charge.amount_refunded
     if (remaining === 0) {
       throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" })
     }
@@ -486,7 +494,7 @@ export class StripeState {
     })
     this.refunds.set(refund.id, refund)
     charge.amount_refunded += amount
-    charge.refunded = charge.amount_refunded === charge.amount_captured
+    charge.refunded = charge.amount_refunded === charge.amount
     this.emit("charge.refunded", { ...charge, refunds: this.chargeRefunds(charge.id) }, origin)
     this.emit("refund.created", refund, origin)
     refund.balance_transaction = this.recordBalance(-amount, refund.currency, "refund", refund.id)
