@@ -127,7 +127,12 @@ const ROUTES: Route[] = [
     summary: "events sent, newest first, each with its delivery attempts (limit, type)",
   },
   { method: "POST", path: ["events", ":id", "resend"], handler: resend, summary: "deliver an event again" },
-  { method: "GET", path: ["deliveries"], handler: listDeliveries, summary: "delivery attempts, newest first (limit)" },
+  {
+    method: "GET",
+    path: ["deliveries"],
+    handler: listDeliveries,
+    summary: "delivery attempts, newest first, numbered by seq (limit; after=seq for those since)",
+  },
   {
     method: "POST",
     path: ["fail_next"],
@@ -236,7 +241,17 @@ async function resend(simulator: StripeSimulator, _request: DashboardRequest, id
 }
 
 async function listDeliveries(simulator: StripeSimulator, request: DashboardRequest): Promise<DashboardAnswer> {
-  return json(200, { data: [...simulator.deliveries].reverse().slice(0, limitOf(request)) })
+  const after = Number(field(request, "after") ?? 0)
+  if (!Number.isInteger(after) || after < 0) {
+    return json(400, { error: { message: "after must be a sequence number (0 or more)." } })
+  }
+  const types = new Map(simulator.events.map((event) => [event.id, event.type]))
+  const numbered = simulator.deliveries.map((delivery, index) => ({
+    seq: index + 1,
+    type: types.get(delivery.eventId) ?? null,
+    ...delivery,
+  }))
+  return json(200, { data: numbered.filter((delivery) => delivery.seq > after).reverse().slice(0, limitOf(request)) })
 }
 
 async function failNext(simulator: StripeSimulator, request: DashboardRequest): Promise<DashboardAnswer> {
