@@ -325,27 +325,30 @@ export class StripeState {
         intent
       )
     }
-    intent.amount = optionalAmount(params, "amount") ?? intent.amount
-    intent.currency = params.currency === undefined ? intent.currency : requiredCurrency(params, "currency")
-    intent.capture_method = optionalEnum(params, "capture_method", CAPTURE_METHODS) ?? intent.capture_method
-    intent.customer = params.customer === undefined ? intent.customer : this.customerParam(params)
-    intent.description = optionalString(params, "description") ?? intent.description
-    intent.metadata = applyMetadata(intent.metadata, params)
-    intent.payment_method_types = this.paymentMethodTypesParam(params) ?? intent.payment_method_types
-    intent.receipt_email = optionalString(params, "receipt_email") ?? intent.receipt_email
-    intent.setup_future_usage =
-      optionalEnum(params, "setup_future_usage", SETUP_FUTURE_USAGES) ?? intent.setup_future_usage
-    intent.statement_descriptor = optionalString(params, "statement_descriptor") ?? intent.statement_descriptor
-    intent.statement_descriptor_suffix =
-      optionalString(params, "statement_descriptor_suffix") ?? intent.statement_descriptor_suffix
-    this.assertSupportedByTypes(intent)
+    // Everything is checked on a copy first: a rejected update changes nothing, as on Stripe.
+    const updated: Stripe.PaymentIntent = {
+      ...intent,
+      amount: optionalAmount(params, "amount") ?? intent.amount,
+      currency: params.currency === undefined ? intent.currency : requiredCurrency(params, "currency"),
+      capture_method: optionalEnum(params, "capture_method", CAPTURE_METHODS) ?? intent.capture_method,
+      customer: params.customer === undefined ? intent.customer : this.customerParam(params),
+      description: optionalString(params, "description") ?? intent.description,
+      metadata: applyMetadata(intent.metadata, params),
+      payment_method_types: this.paymentMethodTypesParam(params) ?? intent.payment_method_types,
+      receipt_email: optionalString(params, "receipt_email") ?? intent.receipt_email,
+      setup_future_usage: optionalEnum(params, "setup_future_usage", SETUP_FUTURE_USAGES) ?? intent.setup_future_usage,
+      statement_descriptor: optionalString(params, "statement_descriptor") ?? intent.statement_descriptor,
+      statement_descriptor_suffix:
+        optionalString(params, "statement_descriptor_suffix") ?? intent.statement_descriptor_suffix,
+    }
+    this.assertSupportedByTypes(updated)
     const paymentMethod = this.paymentMethodParam(params)
     if (paymentMethod) {
-      this.assertAccepts(intent, paymentMethod)
-      intent.payment_method = paymentMethod.id
-      intent.status = "requires_confirmation"
+      this.assertAccepts(updated, paymentMethod)
+      updated.payment_method = paymentMethod.id
+      updated.status = "requires_confirmation"
     }
-    return intent
+    return Object.assign(intent, updated)
   }
 
   /**

@@ -20,9 +20,10 @@ describe("Stripe simulator: validation, test tokens, lists and money facts as on
       harness.stripe.paymentIntents.create({ amount: 30, currency: "jpy", payment_method_types: ["card"] })
     ).rejects.toMatchObject({ code: "amount_too_small", message: "Amount must be at least 50 jpy" })
     const open = await harness.stripe.paymentIntents.create({ amount: 50, currency: "eur", payment_method_types: ["card"] })
-    await expect(harness.stripe.paymentIntents.update(open.id, { amount: 10 })).rejects.toMatchObject({
+    await expect(harness.stripe.paymentIntents.update(open.id, { amount: 10, metadata: { a: "1" } })).rejects.toMatchObject({
       code: "amount_too_small",
     })
+    expect(await harness.stripe.paymentIntents.retrieve(open.id)).toMatchObject({ amount: 50, metadata: {} })
   })
 
   it("rejects iDEAL in USD and iDEAL with manual capture with a 400, as Stripe does", async () => {
