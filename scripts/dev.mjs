@@ -79,7 +79,7 @@ try {
   await shutdown(1)
 }
 if (useSimulator) {
-  say(`starting the offline Stripe simulator on http://localhost:${simulatorPort}`)
+  say(`starting the offline Stripe simulator on http://localhost:${simulatorPort} (dashboard: http://localhost:${simulatorPort}/_simulator)`)
   start("stripe simulator", path.join(ROOT, "node_modules", ".bin", "tsx"), ["src/testing/stripe-simulator/cli.ts"], {
     ...env,
     STRIPE_SIM_PORT: simulatorPort,

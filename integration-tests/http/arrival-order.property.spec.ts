@@ -34,6 +34,8 @@ const harness = useStripeSimulator({
 const DASHBOARD_REFUND_CENTS = 1234
 /** A partial capture made by the merchant (e.g. one item could not ship): 20.00 of the 35.00 EUR cart. */
 const PARTIAL_CAPTURE_CENTS = 2000
+/** Where the redirect payment methods send the customer back to (never opened: the tests authorize directly). */
+const RETURN_URL = "http://localhost:8000/checkout/return"
 
 type Stage = (pi: string) => Promise<unknown>
 
@@ -71,10 +73,10 @@ function scenarios(h: StripeHarness): Scenario[] {
       stripeCaptures: 0,
     },
     {
-      name: "Bancontact: processing, then succeeded",
+      name: "Bancontact: redirect (requires_action), then succeeded",
       providerId: "pp_stripe-bancontact_stripe",
       route: "stripe-bancontact_stripe",
-      stages: [(pi) => h.stripe.paymentIntents.confirm(pi, { payment_method: "pm_bancontact" }), (pi) => h.sim.succeedPending(pi)],
+      stages: [(pi) => h.stripe.paymentIntents.confirm(pi, { payment_method: "pm_bancontact", return_url: RETURN_URL }), (pi) => h.sim.succeedPending(pi)],
       stripeCaptures: 0,
       dashboardRefundsCents: [],
     },

@@ -201,7 +201,10 @@ medusaIntegrationTestRunner({
       const providerId = "pp_stripe-bancontact_stripe"
       const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId })
       const paymentIntentId = (paymentSession.data as { id: string }).id
-      await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_bancontact" })
+      await harness.stripe.paymentIntents.confirm(paymentIntentId, {
+        payment_method: "pm_bancontact",
+        return_url: "http://localhost:8000/checkout/return",
+      })
       await harness.sim.succeedPending(paymentIntentId)
       await harness.sim.idle()
       expect(harness.sim.paymentIntent(paymentIntentId)!.status).toBe("succeeded")

@@ -248,7 +248,7 @@ medusaIntegrationTestRunner({
 
         const refundEvents = harness.sim.events.slice(eventsBefore)
         expect(refundEvents.map((event) => event.type).sort()).toEqual(
-          ["charge.refund.updated", "charge.refunded", "refund.created"].flatMap((type) => [type, type]).sort()
+          ["charge.refunded", "refund.created", "refund.updated"].flatMap((type) => [type, type]).sort()
         )
         const refundRows = rows.filter((row) => row.action === "refunded")
         expect(refundRows).toHaveLength(6)
@@ -294,9 +294,9 @@ medusaIntegrationTestRunner({
         expect(stripeRefunds[0]).toMatchObject({ amount: 700, metadata: { medusa_refund_id: medusaRefund.id } })
         const refundRows = rows.filter((row) => row.action === "refunded")
         expect(refundRows.map((row) => row.event_type).sort()).toEqual([
-          "charge.refund.updated",
           "charge.refunded",
           "refund.created",
+          "refund.updated",
         ])
         expect(refundRows.every((row) => row.status === "processed")).toBe(true)
         const recorded = await refundsOf(payment.id)
@@ -347,6 +347,8 @@ medusaIntegrationTestRunner({
         expect(rows.filter((row) => row.action === "disputed").map((row) => row.event_type).sort()).toEqual([
           "charge.dispute.closed",
           "charge.dispute.created",
+          "charge.dispute.funds_reinstated",
+          "charge.dispute.funds_withdrawn",
           "charge.dispute.updated",
         ])
         const disputes = await disputesOf(payment.id)

@@ -108,11 +108,15 @@ medusaIntegrationTestRunner({
       expect(harness.sim.effectiveCaptures(paymentIntentId)).toBe(1)
     })
 
-    it("Bancontact through /hooks/payment/stripe-bancontact_stripe: processing, then succeeded -> captured order", async () => {
+    it("Bancontact through /hooks/payment/stripe-bancontact_stripe: redirect (requires_action), authorized -> captured order", async () => {
       harness.deliverTo(api.defaults.baseURL as string, "stripe-bancontact_stripe")
       const ready = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: "pp_stripe-bancontact_stripe" })
       const paymentIntentId = (ready.paymentSession.data as { id: string }).id
-      await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_bancontact" })
+      const redirecting = await harness.stripe.paymentIntents.confirm(paymentIntentId, {
+        payment_method: "pm_bancontact",
+        return_url: "http://localhost:8000/checkout/return",
+      })
+      expect(redirecting).toMatchObject({ status: "requires_action", next_action: { type: "redirect_to_url" } })
       await harness.sim.idle()
       expect(await getCartOrder(getContainer(), ready.cart.id)).toBeNull()
 

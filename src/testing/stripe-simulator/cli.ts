@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const simulator = await startStripeSimulator(options)
   const targets = options.endpoints?.map((endpoint) => endpoint.url).join(", ") || "no endpoints"
   console.log(`Stripe simulator listening on ${simulator.url}, delivering webhooks to ${targets}`)
+  console.log(`Dashboard: ${simulator.url}/_simulator (JSON actions: ${simulator.url}/_simulator/help)`)
   const shutdown = (): void => {
     simulator.stop().then(
       () => process.exit(0),

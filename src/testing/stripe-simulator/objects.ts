@@ -109,7 +109,7 @@ export function newCharge(
     paid: status === "succeeded",
     payment_intent: paymentIntent.id,
     payment_method: paymentMethod.id,
-    payment_method_details: { type: paymentMethod.type },
+    payment_method_details: paymentMethodDetails(paymentMethod),
     receipt_email: paymentIntent.receipt_email,
     receipt_number: null,
     receipt_url: null,
@@ -299,4 +299,71 @@ export function newPaymentMethod(type: Stripe.PaymentMethod.Type, card?: TestCar
     }
   }
   return paymentMethod
+}
+
+const FEE_PERCENT = 0.029
+const FEE_FIXED = 30
+const DAY_SECONDS = 24 * 60 * 60
+
+/**
+ * The balance movement of a charge (`type: "charge"`, less Stripe's fee of 2.9% + 30), a refund (negative, no
+ * fee) or a dispute (`adjustment`, negative when funds are withdrawn, positive when reinstated).
+ */
+export function newBalanceTransaction(
+  amount: number,
+  currency: string,
+  type: "charge" | "refund" | "adjustment",
+  source: string
+): Stripe.BalanceTransaction {
+  const fee = type === "charge" ? Math.round(amount * FEE_PERCENT) + FEE_FIXED : 0
+  const created = unixNow()
+  return {
+    id: newId("txn"),
+    object: "balance_transaction",
+    amount,
+    available_on: created + 2 * DAY_SECONDS,
+    created,
+    currency,
+    description: null,
+    exchange_rate: null,
+    fee,
+    fee_details:
+      fee > 0 ? [{ amount: fee, application: null, currency, description: "Stripe processing fees", type: "stripe_fee" }] : [],
+    net: amount - fee,
+    reporting_category: type === "adjustment" ? "dispute" : type,
+    source,
+    status: "pending",
+    type,
+  }
+}
+
+/** `payment_method_details` of a charge: the type, and for a card its brand, last4 and checks as Stripe reports them. */
+export function paymentMethodDetails(paymentMethod: Stripe.PaymentMethod): Stripe.Charge.PaymentMethodDetails {
+  const card = paymentMethod.card
+  if (!card) {
+    return { type: paymentMethod.type }
+  }
+  return {
+    type: "card",
+    card: {
+      amount_authorized: null,
+      authorization_code: null,
+      brand: card.brand,
+      checks: card.checks,
+      country: card.country,
+      exp_month: card.exp_month,
+      exp_year: card.exp_year,
+      fingerprint: card.fingerprint,
+      funding: card.funding,
+      installments: null,
+      last4: card.last4,
+      mandate: null,
+      network: card.brand,
+      network_token: { used: false },
+      network_transaction_id: null,
+      regulated_status: card.regulated_status,
+      three_d_secure: null,
+      wallet: null,
+    },
+  }
 }

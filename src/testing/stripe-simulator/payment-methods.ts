@@ -4,25 +4,54 @@ import { newPaymentMethod, type TestCard } from "./objects"
 
 /** What happens when a payment method is used to confirm a payment intent. */
 export type PaymentOutcome =
-  | { kind: "succeed" }
+  | { kind: "succeed"; dispute?: boolean }
   | { kind: "decline"; declineCode: string; message: string }
   | { kind: "authenticate" }
   | { kind: "async" }
+  | { kind: "redirect" }
 
 /**
  * Payment method types that settle later: confirming moves the intent to `processing` until the simulator's
  * `succeedPending` / `failPending` settles it.
  */
 export const ASYNC_PAYMENT_METHOD_TYPES: readonly Stripe.PaymentMethod.Type[] = [
-  "bancontact",
-  "ideal",
-  "giropay",
-  "p24",
   "blik",
   "promptpay",
   "oxxo",
   "sofort",
+  "sepa_debit",
+]
+
+/**
+ * Bank redirects: confirming (with a `return_url`) moves the intent to `requires_action` with
+ * `next_action.redirect_to_url`; the customer authorizes or fails the payment on the simulator's redirect page
+ * (or `succeedPending` / `failPending`), and the intent then succeeds or goes back to `requires_payment_method`.
+ */
+export const REDIRECT_PAYMENT_METHOD_TYPES: readonly Stripe.PaymentMethod.Type[] = [
+  "bancontact",
   "eps",
+  "giropay",
+  "ideal",
+  "p24",
+]
+
+/** Currencies a payment method type accepts, where Stripe restricts them. */
+export const PAYMENT_METHOD_CURRENCIES: Partial<Record<Stripe.PaymentMethod.Type, readonly string[]>> = {
+  bancontact: ["eur"],
+  eps: ["eur"],
+  giropay: ["eur"],
+  ideal: ["eur"],
+  p24: ["eur", "pln"],
+  blik: ["pln"],
+  sepa_debit: ["eur"],
+  sofort: ["eur"],
+}
+
+/** Types that accept only automatic capture (`capture_method=manual` is a 400 on Stripe). */
+export const NO_MANUAL_CAPTURE_TYPES: readonly Stripe.PaymentMethod.Type[] = [
+  ...REDIRECT_PAYMENT_METHOD_TYPES,
+  "blik",
+  "sofort",
   "sepa_debit",
 ]
 
@@ -51,6 +80,11 @@ const TEST_CARD_TOKENS: Record<string, { card: TestCard; outcome: PaymentOutcome
     card: { brand: "visa", last4: "9995" },
     outcome: { kind: "decline", declineCode: "insufficient_funds", message: "Your card has insufficient funds." },
   },
+  pm_card_visa_chargeDeclinedInsufficientFunds: {
+    card: { brand: "visa", last4: "9995" },
+    outcome: { kind: "decline", declineCode: "insufficient_funds", message: "Your card has insufficient funds." },
+  },
+  pm_card_createDispute: { card: { brand: "visa", last4: "0259" }, outcome: { kind: "succeed", dispute: true } },
   pm_card_authenticationRequired: { card: { brand: "visa", last4: "3184" }, outcome: { kind: "authenticate" } },
 }
 
@@ -110,7 +144,11 @@ export class PaymentMethodRegistry {
   }
 
   private create(type: Stripe.PaymentMethod.Type): Stripe.PaymentMethod {
-    const outcome: PaymentOutcome = ASYNC_PAYMENT_METHOD_TYPES.includes(type) ? { kind: "async" } : { kind: "succeed" }
+    const outcome: PaymentOutcome = ASYNC_PAYMENT_METHOD_TYPES.includes(type)
+      ? { kind: "async" }
+      : REDIRECT_PAYMENT_METHOD_TYPES.includes(type)
+        ? { kind: "redirect" }
+        : { kind: "succeed" }
     return this.store(newPaymentMethod(type), outcome)
   }
 

@@ -1,4 +1,4 @@
-import { StripeApiError } from "./errors"
+import { invalidRequest, StripeApiError } from "./errors"
 import type { FormObject } from "./form"
 import { assertKnownParams, expandPaths } from "./params"
 import type { EventOrigin, ResourceName, StripeState } from "./state"
@@ -32,6 +32,14 @@ function retrieve(resource: ResourceName): Route["handle"] {
 /** The Stripe API surface the simulator serves. */
 const ROUTES: Route[] = [
   route("POST", "/v1/payment_intents", (state, { params, origin }) => state.createPaymentIntent(params, origin)),
+  route("GET", "/v1/payment_intents", (state, { params }) => state.listPaymentIntents(params)),
+  route("GET", "/v1/payment_intents/search", () => {
+    throw invalidRequest(
+      "Search (GET /v1/payment_intents/search) is not supported by the Stripe simulator. List with " +
+        "GET /v1/payment_intents (customer filter) or retrieve by id instead.",
+      { code: "simulator_unsupported" }
+    )
+  }),
   route("GET", `/v1/payment_intents/${ID}`, retrieve("payment_intent")),
   route("POST", `/v1/payment_intents/${ID}`, (state, { ids, params }) => state.updatePaymentIntent(ids[0], params)),
   route("POST", `/v1/payment_intents/${ID}/confirm`, (state, { ids, params, origin }) =>
@@ -46,10 +54,20 @@ const ROUTES: Route[] = [
   route("POST", "/v1/refunds", (state, { params, origin }) => state.createRefund(params, origin)),
   route("GET", "/v1/refunds", (state, { params }) => state.listRefunds(params)),
   route("GET", `/v1/refunds/${ID}`, retrieve("refund")),
+  route("GET", "/v1/charges", (state, { params }) => state.listCharges(params)),
   route("GET", `/v1/charges/${ID}`, retrieve("charge")),
+  route("GET", "/v1/disputes", (state, { params }) => state.listDisputes(params)),
   route("GET", `/v1/disputes/${ID}`, retrieve("dispute")),
+  route("POST", `/v1/disputes/${ID}`, (state, { ids, params, origin }) =>
+    state.updateDisputeFromApi(ids[0], params, origin)
+  ),
+  route("POST", `/v1/disputes/${ID}/close`, (state, { ids, params, origin }) =>
+    state.closeDispute(ids[0], params, origin)
+  ),
+  route("GET", "/v1/events", (state, { params }) => state.listEvents(params)),
   route("GET", `/v1/events/${ID}`, retrieve("event")),
   route("GET", `/v1/payment_methods/${ID}`, retrieve("payment_method")),
+  route("GET", `/v1/balance_transactions/${ID}`, retrieve("balance_transaction")),
   route("POST", "/v1/customers", (state, { params, origin }) => state.createCustomer(params, origin)),
   route("GET", `/v1/customers/${ID}`, retrieve("customer")),
   route("POST", `/v1/customers/${ID}`, (state, { ids, params, origin }) =>

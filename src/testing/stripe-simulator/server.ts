@@ -1,6 +1,7 @@
 import http from "node:http"
 import type Stripe from "stripe"
-import { StripeApiError } from "./errors"
+import { DASHBOARD_PREFIX, handleDashboardRequest } from "./dashboard"
+import { resourceMissing, StripeApiError } from "./errors"
 import { decodeForm, type FormObject } from "./form"
 import { IdempotencyStore, type StoredResponse } from "./idempotency"
 import { API_VERSION, newId } from "./objects"
@@ -64,6 +65,7 @@ export class StripeSimulator {
     this.state = new StripeState({
       endpointCount: () => this.endpoints.length,
       publish: (event) => this.dispatcher.dispatch(event, [...this.endpoints]),
+      redirectUrl: (paymentIntentId) => `${this.url}${DASHBOARD_PREFIX}/redirect/${paymentIntentId}`,
     })
     this.server = http.createServer((request, response) => {
       // A request whose body cannot be read has lost its connection; there is no one left to answer.
@@ -153,14 +155,17 @@ export class StripeSimulator {
     }
   }
 
-  /** Settles a `processing` intent (async methods) as paid, or completes a `requires_action` authentication. */
-  async succeedPending(paymentIntentId: string): Promise<void> {
-    this.state.settlePending(paymentIntentId, "succeed", DASHBOARD)
+  /**
+   * Settles a `processing` intent (async methods) as paid, or completes a `requires_action` redirect or
+   * authentication, as the customer would; returns the intent as it is then.
+   */
+  async succeedPending(paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+    return structuredClone(this.state.settlePending(paymentIntentId, "succeed", DASHBOARD))
   }
 
-  /** Fails a `processing` intent's payment, or a `requires_action` authentication. */
-  async failPending(paymentIntentId: string): Promise<void> {
-    this.state.settlePending(paymentIntentId, "fail", DASHBOARD)
+  /** Fails a `processing` intent's payment, or a `requires_action` redirect or authentication. */
+  async failPending(paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+    return structuredClone(this.state.settlePending(paymentIntentId, "fail", DASHBOARD))
   }
 
   /** Refunds `amount` (default: what remains) of a succeeded intent, as from the dashboard. */
@@ -175,8 +180,28 @@ export class StripeSimulator {
   }
 
   /** Moves a dispute to `status`; `won`, `lost` and `warning_closed` close it (`charge.dispute.closed`). */
-  async updateDispute(disputeId: string, status: Stripe.Dispute.Status): Promise<void> {
-    this.state.updateDispute(disputeId, status, DASHBOARD)
+  async updateDispute(disputeId: string, status: Stripe.Dispute.Status): Promise<Stripe.Dispute> {
+    return structuredClone(this.state.updateDispute(disputeId, status, DASHBOARD))
+  }
+
+  /** Delivers a stored event again, unchanged (same id), to the current endpoints, as Stripe's "Resend". */
+  resendEvent(eventId: string): Stripe.Event {
+    const event = this.state.events.find((candidate) => candidate.id === eventId)
+    if (!event) {
+      throw resourceMissing("event", eventId, "id")
+    }
+    this.dispatcher.dispatch(event, [...this.endpoints])
+    return event
+  }
+
+  /** Copies of the newest `limit` payment intents, newest first. */
+  recentPaymentIntents(limit: number): Stripe.PaymentIntent[] {
+    return this.state.allPaymentIntents().slice(0, limit)
+  }
+
+  /** Copies of every dispute, newest first. */
+  disputes(): Stripe.Dispute[] {
+    return this.state.allDisputes()
   }
 
   /** Builds an event of any type around `object` and delivers it like the simulator's own events. */
@@ -203,6 +228,12 @@ export class StripeSimulator {
     const method = (request.method ?? "GET").toUpperCase()
     const url = new URL(request.url ?? "/", "http://localhost")
     const body = await readBody(request)
+    if (url.pathname === DASHBOARD_PREFIX || url.pathname.startsWith(`${DASHBOARD_PREFIX}/`)) {
+      const answer = await handleDashboardRequest(this, method, url, request.headers, body)
+      response.writeHead(answer.status, { ...answer.headers, "Content-Length": Buffer.byteLength(answer.body) })
+      response.end(answer.body)
+      return
+    }
     const idempotencyKey = method === "POST" ? singleHeader(request.headers["idempotency-key"]) : undefined
     const requestId = newId("req").slice(0, 18)
     const origin: EventOrigin = { id: requestId, idempotency_key: idempotencyKey ?? null }

@@ -5,6 +5,7 @@ import type { FormObject } from "./form"
 import {
   authorizedOutcome,
   declinedOutcome,
+  newBalanceTransaction,
   newCharge,
   newCustomer,
   newDispute,
@@ -26,7 +27,15 @@ import {
   requiredCurrency,
   requiredString,
 } from "./params"
-import { ASYNC_PAYMENT_METHOD_TYPES, knownType, PaymentMethodRegistry } from "./payment-methods"
+import { minimumAmountError } from "./minimum-amounts"
+import {
+  ASYNC_PAYMENT_METHOD_TYPES,
+  knownType,
+  NO_MANUAL_CAPTURE_TYPES,
+  PAYMENT_METHOD_CURRENCIES,
+  PaymentMethodRegistry,
+  REDIRECT_PAYMENT_METHOD_TYPES,
+} from "./payment-methods"
 
 /** The `request` of an event: the API request that caused it, or null ids for dashboard and automatic changes. */
 export type EventOrigin = Stripe.Event.Request
@@ -40,13 +49,23 @@ export interface EventSink {
   endpointCount(): number
   /** Called once per event, after it is stored. */
   publish(event: Stripe.Event): void
+  /** The URL of the page a redirect payment of this intent sends the customer to. */
+  redirectUrl(paymentIntentId: string): string
 }
 
 /** A Stripe list response. */
 export type ListResponse<T> = { object: "list"; data: T[]; has_more: boolean; url: string }
 
 /** The resources `retrieve` serves, by their name in Stripe's error messages. */
-export type ResourceName = "payment_intent" | "charge" | "refund" | "dispute" | "customer" | "event" | "payment_method"
+export type ResourceName =
+  | "payment_intent"
+  | "charge"
+  | "refund"
+  | "dispute"
+  | "customer"
+  | "event"
+  | "payment_method"
+  | "balance_transaction"
 
 const CAPTURE_METHODS: readonly Stripe.PaymentIntent.CaptureMethod[] = ["automatic", "automatic_async", "manual"]
 const SETUP_FUTURE_USAGES: readonly Stripe.PaymentIntent.SetupFutureUsage[] = ["off_session", "on_session"]
@@ -90,7 +109,6 @@ const PAYMENT_INTENT_IGNORED = [
   "payment_method_configuration",
   "payment_method_options",
   "radar_options",
-  "return_url",
   "shipping",
   "transfer_data",
   "transfer_group",
@@ -98,6 +116,7 @@ const PAYMENT_INTENT_IGNORED = [
 ]
 const PAYMENT_INTENT_CREATE_PARAMS = [
   ...PAYMENT_INTENT_IGNORED,
+  "return_url",
   "amount",
   "automatic_payment_methods",
   "capture_method",
@@ -118,8 +137,10 @@ const PAYMENT_INTENT_CREATE_PARAMS = [
 const PAYMENT_INTENT_UPDATE_PARAMS = PAYMENT_INTENT_CREATE_PARAMS.filter(
   (name) => !["confirm", "automatic_payment_methods", "return_url", "confirmation_method"].includes(name)
 )
+const ALLOW_REDIRECTS: readonly Stripe.PaymentIntent.AutomaticPaymentMethods.AllowRedirects[] = ["always", "never"]
 const PAYMENT_INTENT_CONFIRM_PARAMS = [
   ...PAYMENT_INTENT_IGNORED,
+  "return_url",
   "capture_method",
   "expand",
   "payment_method",
@@ -179,6 +200,7 @@ export class StripeState {
   private readonly customers = new Map<string, Stripe.Customer | Stripe.DeletedCustomer>()
   private readonly paymentMethods = new PaymentMethodRegistry()
   private readonly captureCounts = new Map<string, number>()
+  private readonly balanceTransactions = new Map<string, Stripe.BalanceTransaction>()
 
   /** `sink` is told about every event. */
   constructor(private readonly sink: EventSink) {}
@@ -236,6 +258,7 @@ export class StripeState {
     const types = this.paymentMethodTypesParam(params)
     const automatic = optionalObject(params, "automatic_payment_methods")
     const automaticEnabled = automatic ? optionalBoolean(automatic, "enabled") : undefined
+    const allowRedirects = (automatic && optionalEnum(automatic, "allow_redirects", ALLOW_REDIRECTS)) ?? "always"
     if (types && automaticEnabled) {
       throw invalidRequest(
         "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
@@ -244,12 +267,24 @@ export class StripeState {
     }
     // Since API version 2023-08-16 Stripe enables automatic payment methods unless types are given.
     const usesAutomatic = automaticEnabled ?? !types
+    const confirm = optionalBoolean(params, "confirm") ?? false
+    const returnUrl = optionalString(params, "return_url")
+    if (confirm && usesAutomatic && allowRedirects === "always" && !returnUrl) {
+      throw invalidRequest(
+        "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of " +
+          "these payment methods might redirect your customer off of your page, you must provide a `return_url`. " +
+          "If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to " +
+          "`true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and " +
+          "Payment Intents.",
+        { param: "return_url" }
+      )
+    }
     const intent = newPaymentIntent({
       amount: requiredAmount(params, "amount"),
       currency: requiredCurrency(params, "currency"),
       capture_method: optionalEnum(params, "capture_method", CAPTURE_METHODS) ?? "automatic_async",
       payment_method_types: types ?? ["card"],
-      automatic_payment_methods: usesAutomatic ? { enabled: true, allow_redirects: "always" } : null,
+      automatic_payment_methods: usesAutomatic ? { enabled: true, allow_redirects: allowRedirects } : null,
       customer: this.customerParam(params),
       description: optionalString(params, "description") ?? null,
       metadata: applyMetadata({}, params),
@@ -258,17 +293,17 @@ export class StripeState {
       statement_descriptor: optionalString(params, "statement_descriptor") ?? null,
       statement_descriptor_suffix: optionalString(params, "statement_descriptor_suffix") ?? null,
     })
+    this.assertSupportedByTypes(intent)
     const paymentMethod = this.paymentMethodParam(params)
     if (paymentMethod) {
       this.assertAccepts(intent, paymentMethod)
       intent.payment_method = paymentMethod.id
       intent.status = "requires_confirmation"
     }
-    const confirm = optionalBoolean(params, "confirm") ?? false
     this.paymentIntents.set(intent.id, intent)
     this.emit("payment_intent.created", intent, origin)
     if (confirm) {
-      this.pay(intent, this.requirePaymentMethod(intent), origin)
+      this.pay(intent, this.requirePaymentMethod(intent), origin, returnUrl)
     }
     return intent
   }
@@ -290,26 +325,30 @@ export class StripeState {
         intent
       )
     }
-    intent.amount = optionalAmount(params, "amount") ?? intent.amount
-    intent.currency = params.currency === undefined ? intent.currency : requiredCurrency(params, "currency")
-    intent.capture_method = optionalEnum(params, "capture_method", CAPTURE_METHODS) ?? intent.capture_method
-    intent.customer = params.customer === undefined ? intent.customer : this.customerParam(params)
-    intent.description = optionalString(params, "description") ?? intent.description
-    intent.metadata = applyMetadata(intent.metadata, params)
-    intent.payment_method_types = this.paymentMethodTypesParam(params) ?? intent.payment_method_types
-    intent.receipt_email = optionalString(params, "receipt_email") ?? intent.receipt_email
-    intent.setup_future_usage =
-      optionalEnum(params, "setup_future_usage", SETUP_FUTURE_USAGES) ?? intent.setup_future_usage
-    intent.statement_descriptor = optionalString(params, "statement_descriptor") ?? intent.statement_descriptor
-    intent.statement_descriptor_suffix =
-      optionalString(params, "statement_descriptor_suffix") ?? intent.statement_descriptor_suffix
+    // Everything is checked on a copy first: a rejected update changes nothing, as on Stripe.
+    const updated: Stripe.PaymentIntent = {
+      ...intent,
+      amount: optionalAmount(params, "amount") ?? intent.amount,
+      currency: params.currency === undefined ? intent.currency : requiredCurrency(params, "currency"),
+      capture_method: optionalEnum(params, "capture_method", CAPTURE_METHODS) ?? intent.capture_method,
+      customer: params.customer === undefined ? intent.customer : this.customerParam(params),
+      description: optionalString(params, "description") ?? intent.description,
+      metadata: applyMetadata(intent.metadata, params),
+      payment_method_types: this.paymentMethodTypesParam(params) ?? intent.payment_method_types,
+      receipt_email: optionalString(params, "receipt_email") ?? intent.receipt_email,
+      setup_future_usage: optionalEnum(params, "setup_future_usage", SETUP_FUTURE_USAGES) ?? intent.setup_future_usage,
+      statement_descriptor: optionalString(params, "statement_descriptor") ?? intent.statement_descriptor,
+      statement_descriptor_suffix:
+        optionalString(params, "statement_descriptor_suffix") ?? intent.statement_descriptor_suffix,
+    }
+    this.assertSupportedByTypes(updated)
     const paymentMethod = this.paymentMethodParam(params)
     if (paymentMethod) {
-      this.assertAccepts(intent, paymentMethod)
-      intent.payment_method = paymentMethod.id
-      intent.status = "requires_confirmation"
+      this.assertAccepts(updated, paymentMethod)
+      updated.payment_method = paymentMethod.id
+      updated.status = "requires_confirmation"
     }
-    return intent
+    return Object.assign(intent, updated)
   }
 
   /**
@@ -330,7 +369,7 @@ export class StripeState {
     intent.setup_future_usage =
       optionalEnum(params, "setup_future_usage", SETUP_FUTURE_USAGES) ?? intent.setup_future_usage
     const paymentMethod = this.paymentMethodParam(params) ?? this.requirePaymentMethod(intent)
-    this.pay(intent, paymentMethod, origin)
+    this.pay(intent, paymentMethod, origin, optionalString(params, "return_url"))
     return intent
   }
 
@@ -360,12 +399,15 @@ export class StripeState {
     const charge = this.latestCharge(intent)
     charge.captured = true
     charge.amount_captured = amount
+    charge.amount_refunded = charge.amount - amount
+    charge.balance_transaction = this.recordBalance(amount, charge.currency, "charge", charge.id)
     intent.amount_received = amount
     intent.amount_capturable = 0
     intent.status = "succeeded"
     this.captureCounts.set(intent.id, this.effectiveCaptures(intent.id) + 1)
     this.emit("charge.captured", charge, origin)
     this.emit("payment_intent.succeeded", intent, origin)
+    this.disputeIfTestCardSaysSo(intent)
     return intent
   }
 
@@ -380,6 +422,12 @@ export class StripeState {
           `with one of the following statuses may be canceled: ${CANCELABLE.join(", ")}.`,
         intent
       )
+    }
+    if (intent.status === "requires_capture") {
+      // The authorization is released: Stripe reports it as refunded on the uncaptured charge.
+      const charge = this.latestCharge(intent)
+      charge.amount_refunded = charge.amount
+      charge.refunded = true
     }
     intent.status = "canceled"
     intent.canceled_at = unixNow()
@@ -407,6 +455,7 @@ export class StripeState {
     }
     if (intent.status === "requires_action") {
       const paymentMethod = this.requirePaymentMethod(intent)
+      intent.next_action = null
       if (result === "succeed") {
         const charge = this.storeCharge(newCharge(intent, paymentMethod, "pending"), intent)
         this.authorize(intent, charge, origin)
@@ -425,7 +474,8 @@ export class StripeState {
   createRefund(params: FormObject, origin: EventOrigin): Stripe.Refund {
     assertKnownParams(params, REFUND_CREATE_PARAMS)
     const charge = this.refundableCharge(params)
-    const remaining = charge.amount_captured - charge.amount_refunded
+    // As on Stripe, amount_refunded includes what a partial capture released, so what remains is amount - refunded.
+    const remaining = charge.amount - charge.amount_refunded
     if (remaining === 0) {
       throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" })
     }
@@ -447,10 +497,11 @@ export class StripeState {
     })
     this.refunds.set(refund.id, refund)
     charge.amount_refunded += amount
-    charge.refunded = charge.amount_refunded === charge.amount_captured
+    charge.refunded = charge.amount_refunded === charge.amount
     this.emit("charge.refunded", { ...charge, refunds: this.chargeRefunds(charge.id) }, origin)
     this.emit("refund.created", refund, origin)
-    this.emit("charge.refund.updated", refund, origin)
+    refund.balance_transaction = this.recordBalance(-amount, refund.currency, "refund", refund.id)
+    this.emit("refund.updated", refund, origin, { balance_transaction: null })
     return refund
   }
 
@@ -477,6 +528,10 @@ export class StripeState {
     this.disputes.set(dispute.id, dispute)
     charge.disputed = true
     this.emit("charge.dispute.created", dispute, origin)
+    const withdrawn = newBalanceTransaction(-dispute.amount, dispute.currency, "adjustment", dispute.id)
+    this.balanceTransactions.set(withdrawn.id, withdrawn)
+    dispute.balance_transactions = [withdrawn]
+    this.emit("charge.dispute.funds_withdrawn", dispute, origin)
     return dispute
   }
 
@@ -496,7 +551,110 @@ export class StripeState {
     dispute.status = status
     const closed = CLOSED_DISPUTE_STATUSES.includes(status)
     this.emit(closed ? "charge.dispute.closed" : "charge.dispute.updated", dispute, origin, previous)
+    if (status === "won" && dispute.balance_transactions.length > 0) {
+      const reinstated = newBalanceTransaction(dispute.amount, dispute.currency, "adjustment", dispute.id)
+      this.balanceTransactions.set(reinstated.id, reinstated)
+      dispute.balance_transactions = [...dispute.balance_transactions, reinstated]
+      this.emit("charge.dispute.funds_reinstated", dispute, origin)
+    }
     return dispute
+  }
+
+  /** Copies of every payment intent, newest first. */
+  allPaymentIntents(): Stripe.PaymentIntent[] {
+    return newestFirst(this.paymentIntents)
+  }
+
+  /** Copies of every dispute, newest first. */
+  allDisputes(): Stripe.Dispute[] {
+    return newestFirst(this.disputes)
+  }
+
+  /** `GET /v1/payment_intents`, newest first, optionally for one `customer`. */
+  listPaymentIntents(params: FormObject): ListResponse<Stripe.PaymentIntent> {
+    assertKnownParams(params, [...LIST_PARAMS, "customer", "created"])
+    const customer = optionalString(params, "customer")
+    const data = this.allPaymentIntents().filter((intent) => !customer || intent.customer === customer)
+    return page(data, params, "/v1/payment_intents")
+  }
+
+  /** `GET /v1/charges`, newest first, optionally for one `payment_intent` or `customer`. */
+  listCharges(params: FormObject): ListResponse<Stripe.Charge> {
+    assertKnownParams(params, [...LIST_PARAMS, "customer", "payment_intent", "created", "transfer_group"])
+    const paymentIntent = optionalString(params, "payment_intent")
+    const customer = optionalString(params, "customer")
+    const data = newestFirst(this.charges)
+      .filter((charge) => !paymentIntent || charge.payment_intent === paymentIntent)
+      .filter((charge) => !customer || charge.customer === customer)
+    return page(data, params, "/v1/charges")
+  }
+
+  /** `GET /v1/disputes`, newest first, optionally for one `charge` or `payment_intent`. */
+  listDisputes(params: FormObject): ListResponse<Stripe.Dispute> {
+    assertKnownParams(params, [...LIST_PARAMS, "charge", "payment_intent", "created"])
+    const charge = optionalString(params, "charge")
+    const paymentIntent = optionalString(params, "payment_intent")
+    const data = this.allDisputes()
+      .filter((dispute) => !charge || dispute.charge === charge)
+      .filter((dispute) => !paymentIntent || dispute.payment_intent === paymentIntent)
+    return page(data, params, "/v1/disputes")
+  }
+
+  /** `GET /v1/events`, newest first, optionally of one `type` or of `types[]`. */
+  listEvents(params: FormObject): ListResponse<Stripe.Event> {
+    assertKnownParams(params, [...LIST_PARAMS, "type", "types", "created", "delivery_success"])
+    const type = optionalString(params, "type")
+    const types = optionalStringArray(params, "types")
+    const data = [...this.events]
+      .reverse()
+      .filter((event) => !type || event.type === type)
+      .filter((event) => !types || types.includes(event.type))
+      .map((event) => structuredClone(event))
+    return page(data, params, "/v1/events")
+  }
+
+  /**
+   * `POST /v1/disputes/:id`: merges `evidence` and `metadata`; `submit=true` (Stripe's default) sends the evidence,
+   * moving a dispute that needs a response to under review. One `charge.dispute.updated` when anything changed.
+   */
+  updateDisputeFromApi(id: string, params: FormObject, origin: EventOrigin): Stripe.Dispute {
+    assertKnownParams(params, ["evidence", "expand", "metadata", "submit"])
+    const dispute = this.openDisputeById(id)
+    const before = structuredClone(dispute)
+    const evidence = optionalObject(params, "evidence") ?? {}
+    for (const [name, value] of Object.entries(evidence)) {
+      if (!(name in dispute.evidence) || typeof value !== "string") {
+        throw invalidRequest(`Received unknown parameter: evidence[${name}]`, {
+          code: "parameter_unknown",
+          param: `evidence[${name}]`,
+        })
+      }
+      Object.assign(dispute.evidence, { [name]: value })
+    }
+    dispute.metadata = applyMetadata(dispute.metadata, params)
+    if (Object.keys(evidence).length > 0) {
+      dispute.evidence_details.has_evidence = true
+    }
+    if ((optionalBoolean(params, "submit") ?? true) && Object.keys(evidence).length > 0) {
+      dispute.evidence_details.submission_count += 1
+      dispute.status = dispute.status.startsWith("warning_") ? "warning_under_review" : "under_review"
+    }
+    const previous = Object.fromEntries(
+      (["evidence", "evidence_details", "metadata", "status"] as const)
+        .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(dispute[field]))
+        .map((field) => [field, before[field]])
+    )
+    if (Object.keys(previous).length > 0) {
+      this.emit("charge.dispute.updated", dispute, origin, previous)
+    }
+    return dispute
+  }
+
+  /** `POST /v1/disputes/:id/close`: the merchant accepts the dispute, which is then lost (or warning_closed). */
+  closeDispute(id: string, params: FormObject, origin: EventOrigin): Stripe.Dispute {
+    assertKnownParams(params, ["expand"])
+    const dispute = this.openDisputeById(id)
+    return this.updateDispute(id, dispute.status.startsWith("warning_") ? "warning_closed" : "lost", origin)
   }
 
   /** `POST /v1/customers`. */
@@ -551,6 +709,17 @@ export class StripeState {
     const type = optionalString(params, "type")
     const data = this.paymentMethods.attachedTo(id).filter((paymentMethod) => !type || paymentMethod.type === type)
     return page(data, params, `/v1/customers/${id}/payment_methods`)
+  }
+
+  private openDisputeById(id: string): Stripe.Dispute {
+    const dispute = this.disputes.get(id)
+    if (!dispute) {
+      throw resourceMissing("dispute", id, "dispute")
+    }
+    if (CLOSED_DISPUTE_STATUSES.includes(dispute.status)) {
+      throw invalidRequest(`This dispute is already closed (status ${dispute.status}).`)
+    }
+    return dispute
   }
 
   private paymentIntent(id: string): Stripe.PaymentIntent {
@@ -615,7 +784,7 @@ export class StripeState {
       return this.paymentMethods.resolve(current)
     }
     const firstType = knownType(intent.payment_method_types[0] ?? "")
-    if (firstType && ASYNC_PAYMENT_METHOD_TYPES.includes(firstType)) {
+    if (firstType && [...ASYNC_PAYMENT_METHOD_TYPES, ...REDIRECT_PAYMENT_METHOD_TYPES].includes(firstType)) {
       return this.paymentMethods.createFromData(firstType)
     }
     throw unexpectedState(
@@ -623,6 +792,38 @@ export class StripeState {
         "payment_method_data.",
       intent
     )
+  }
+
+  /** Stripe's 400s for an amount below the currency's minimum, and for types the currency or capture excludes. */
+  private assertSupportedByTypes(intent: Stripe.PaymentIntent): void {
+    const tooSmall = minimumAmountError(intent.amount, intent.currency)
+    if (tooSmall) {
+      throw tooSmall
+    }
+    if (!intent.automatic_payment_methods?.enabled) {
+      for (const type of intent.payment_method_types) {
+        this.assertSupports(intent, type, "payment_method_types")
+      }
+    }
+  }
+
+  private assertSupports(intent: Stripe.PaymentIntent, type: string, param: string): void {
+    const known = knownType(type)
+    const currencies = known && PAYMENT_METHOD_CURRENCIES[known]
+    if (currencies && !currencies.includes(intent.currency)) {
+      throw invalidRequest(
+        `The currency provided (${intent.currency}) is invalid for the payment method type ${type}. ` +
+          `The payment method type ${type} supports the following currencies: ${currencies.join(", ")}.`,
+        { param }
+      )
+    }
+    if (known && intent.capture_method === "manual" && NO_MANUAL_CAPTURE_TYPES.includes(known)) {
+      throw invalidRequest(
+        `The payment method type ${type} does not support manual capture (capture_method=manual). ` +
+          "Use capture_method=automatic or remove it from payment_method_types.",
+        { param: "capture_method" }
+      )
+    }
   }
 
   private assertAccepts(intent: Stripe.PaymentIntent, paymentMethod: Stripe.PaymentMethod): void {
@@ -635,22 +836,46 @@ export class StripeState {
     }
   }
 
-  private pay(intent: Stripe.PaymentIntent, paymentMethod: Stripe.PaymentMethod, origin: EventOrigin): void {
+  private pay(
+    intent: Stripe.PaymentIntent,
+    paymentMethod: Stripe.PaymentMethod,
+    origin: EventOrigin,
+    returnUrl: string | undefined
+  ): void {
     this.assertAccepts(intent, paymentMethod)
+    this.assertSupports(intent, paymentMethod.type, "payment_method")
+    const outcome = this.paymentMethods.outcome(paymentMethod.id)
+    if (outcome.kind === "redirect" && !returnUrl) {
+      throw invalidRequest(
+        `A return_url must be specified because this PaymentIntent is configured to use the ${paymentMethod.type} ` +
+          "payment method, which redirects the customer.",
+        { param: "return_url" }
+      )
+    }
     intent.payment_method = paymentMethod.id
     intent.last_payment_error = null
     intent.next_action = null
-    if (intent.setup_future_usage && typeof intent.customer === "string") {
-      paymentMethod.customer = intent.customer
+    const customer = typeof intent.customer === "string" ? intent.customer : undefined
+    if (intent.setup_future_usage && customer && paymentMethod.customer !== customer) {
+      paymentMethod.customer = customer
+      this.emit("payment_method.attached", paymentMethod, origin)
     }
-    const outcome = this.paymentMethods.outcome(paymentMethod.id)
     switch (outcome.kind) {
       case "succeed":
         this.authorize(intent, this.storeCharge(newCharge(intent, paymentMethod, "pending"), intent), origin)
+        this.disputeIfTestCardSaysSo(intent)
         return
       case "authenticate":
         intent.status = "requires_action"
         intent.next_action = { type: "use_stripe_sdk", use_stripe_sdk: {} }
+        this.emit("payment_intent.requires_action", intent, origin)
+        return
+      case "redirect":
+        intent.status = "requires_action"
+        intent.next_action = {
+          type: "redirect_to_url",
+          redirect_to_url: { url: this.sink.redirectUrl(intent.id), return_url: returnUrl ?? null },
+        }
         this.emit("payment_intent.requires_action", intent, origin)
         return
       case "async": {
@@ -681,6 +906,9 @@ export class StripeState {
       intent.amount_received = intent.amount
       this.emit("charge.succeeded", charge, origin)
       this.emit("payment_intent.succeeded", intent, origin)
+      // As on Stripe, the balance transaction of an automatic capture is attached a moment later.
+      charge.balance_transaction = this.recordBalance(charge.amount, charge.currency, "charge", charge.id)
+      this.emit("charge.updated", charge, DASHBOARD, { balance_transaction: null })
     }
   }
 
@@ -747,6 +975,27 @@ export class StripeState {
     intent.payment_method = null
     intent.next_action = null
     this.emit("payment_intent.payment_failed", intent, origin)
+  }
+
+  /** `pm_card_createDispute`: once its payment is captured, the cardholder disputes it (reason `fraudulent`). */
+  private disputeIfTestCardSaysSo(intent: Stripe.PaymentIntent): void {
+    const paymentMethod = typeof intent.payment_method === "string" ? intent.payment_method : null
+    const outcome = paymentMethod ? this.paymentMethods.outcome(paymentMethod) : undefined
+    if (intent.status === "succeeded" && outcome?.kind === "succeed" && outcome.dispute) {
+      this.openDispute(intent.id, "fraudulent", DASHBOARD)
+    }
+  }
+
+  /** Stores a balance transaction and returns its id. */
+  private recordBalance(
+    amount: number,
+    currency: string,
+    type: "charge" | "refund" | "adjustment",
+    source: string
+  ): string {
+    const transaction = newBalanceTransaction(amount, currency, type, source)
+    this.balanceTransactions.set(transaction.id, transaction)
+    return transaction.id
   }
 
   private storeCharge(charge: Stripe.Charge, intent: Stripe.PaymentIntent): Stripe.Charge {
@@ -825,6 +1074,8 @@ export class StripeState {
         return this.eventsById.get(id)
       case "payment_method":
         return this.paymentMethods.get(id)
+      case "balance_transaction":
+        return this.balanceTransactions.get(id)
     }
   }
 
@@ -865,6 +1116,11 @@ const ID_PREFIXES: Record<string, ResourceName> = {
   cus: "customer",
   evt: "event",
   pm: "payment_method",
+  txn: "balance_transaction",
+}
+
+function newestFirst<T>(objects: Map<string, T>): T[] {
+  return [...objects.values()].reverse().map((object) => structuredClone(object))
 }
 
 /** One page of `data` (newest first) per Stripe's `limit`, `starting_after` and `ending_before`. */

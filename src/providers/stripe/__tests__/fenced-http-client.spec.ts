@@ -55,6 +55,7 @@ async function authorizedIntent(stripe: Stripe): Promise<Stripe.PaymentIntent> {
     currency: "eur",
     capture_method: "manual",
     payment_method: "pm_card_visa",
+    payment_method_types: ["card"],
     confirm: true,
   })
 }

@@ -209,13 +209,21 @@ describe("authorizePayment / getPaymentStatus", () => {
     })
   })
 
-  it("reads pending_authorization while an asynchronous method is processing", async () => {
+  it("reads requires_more while a redirect method waits for the customer, captured once authorized", async () => {
     const provider = h.provider(StripeBancontactService)
     const { output } = await initiate(provider)
-    await h.storefront.paymentIntents.confirm(output.id)
-    expect((await provider.authorizePayment({ data: output.data })).status).toBe("pending_authorization")
+    await h.storefront.paymentIntents.confirm(output.id, { return_url: "https://shop.test/return" })
+    expect((await provider.authorizePayment({ data: output.data })).status).toBe("requires_more")
     await h.sim.succeedPending(output.id)
     expect((await provider.authorizePayment({ data: output.data })).status).toBe("captured")
+  })
+
+  it("reads pending_authorization while an asynchronous method is processing", async () => {
+    const provider = h.provider(StripeBancontactService)
+    const { intent } = await initiate(provider)
+    const processing = { ...intent, status: "processing", payment_method: { type: "bancontact" } }
+    jest.spyOn(provider["stripe_"].paymentIntents, "retrieve").mockResolvedValueOnce(processing as never)
+    expect((await provider.getPaymentStatus({ data: { id: intent.id } })).status).toBe("pending_authorization")
   })
 
   it("keeps card payments that are processing pending", async () => {

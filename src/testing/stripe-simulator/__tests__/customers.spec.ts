@@ -51,6 +51,7 @@ describe("Stripe simulator: customers", () => {
       customer: customer.id,
       setup_future_usage: "off_session",
       payment_method: "pm_card_visa",
+      payment_method_types: ["card"],
       confirm: true,
     })
     const saved = await stripe.customers.listPaymentMethods(customer.id, { limit: 100 })

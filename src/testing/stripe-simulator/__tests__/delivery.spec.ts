@@ -44,11 +44,17 @@ describe("Stripe simulator: webhook delivery", () => {
   it("delivers every event twice, concurrently, when duplicate is on", async () => {
     const { simulator, stripe, receiver } = harness
     simulator.setDelivery({ duplicate: true })
-    await stripe.paymentIntents.create({ amount: 100, currency: "eur", payment_method: "pm_card_visa", confirm: true })
+    await stripe.paymentIntents.create({
+      amount: 100,
+      currency: "eur",
+      payment_method: "pm_card_visa",
+      payment_method_types: ["card"],
+      confirm: true,
+    })
     await simulator.idle()
 
-    expect(simulator.events).toHaveLength(3)
-    expect(simulator.deliveries).toHaveLength(6)
+    expect(simulator.events).toHaveLength(4)
+    expect(simulator.deliveries).toHaveLength(8)
     for (const event of simulator.events) {
       expect(receiver.events().filter((received) => received.id === event.id)).toHaveLength(2)
     }

@@ -18,6 +18,7 @@ describe("Stripe simulator: idempotency and injected failures", () => {
       currency: "eur",
       capture_method: "manual",
       payment_method: "pm_card_visa",
+      payment_method_types: ["card"],
       confirm: true,
     })
   }

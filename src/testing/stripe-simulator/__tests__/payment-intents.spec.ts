@@ -105,6 +105,7 @@ describe("Stripe simulator: payment intents", () => {
       currency: "eur",
       capture_method: "manual",
       payment_method: "pm_card_authenticationRequired",
+      payment_method_types: ["card"],
       confirm: true,
     })
     expect(intent.status).toBe("requires_action")
@@ -119,18 +120,18 @@ describe("Stripe simulator: payment intents", () => {
     ])
   })
 
-  it("keeps an async method (bancontact) processing until the simulator settles it", async () => {
+  it("keeps an async method (sepa_debit) processing until the simulator settles it", async () => {
     const { stripe, simulator } = harness
     const intent = await stripe.paymentIntents.create({
       amount: 4200,
       currency: "eur",
-      payment_method_types: ["bancontact"],
+      payment_method_types: ["sepa_debit"],
       metadata: { session_id: "payses_async" },
     })
     const processing = await stripe.paymentIntents.confirm(intent.id)
     expect(processing.status).toBe("processing")
     const paymentMethod = await stripe.paymentMethods.retrieve(String(processing.payment_method))
-    expect(paymentMethod.type).toBe("bancontact")
+    expect(paymentMethod.type).toBe("sepa_debit")
     await expect(stripe.paymentIntents.cancel(intent.id)).rejects.toMatchObject({
       code: "payment_intent_unexpected_state",
     })
@@ -144,8 +145,72 @@ describe("Stripe simulator: payment intents", () => {
       "payment_intent.processing",
       "charge.succeeded",
       "payment_intent.succeeded",
+      "charge.updated",
     ])
     await expect(simulator.succeedPending(intent.id)).rejects.toThrow(/only processing or requires_action/)
+  })
+
+  it("sends a redirect method (bancontact) to requires_action with a redirect URL, and succeeds once authorized", async () => {
+    const { stripe, simulator } = harness
+    const intent = await stripe.paymentIntents.create({
+      amount: 4200,
+      currency: "eur",
+      payment_method_types: ["bancontact"],
+      metadata: { session_id: "payses_redirect" },
+    })
+    await expect(stripe.paymentIntents.confirm(intent.id)).rejects.toMatchObject({
+      statusCode: 400,
+      param: "return_url",
+    })
+    const redirecting = await stripe.paymentIntents.confirm(intent.id, { return_url: "https://shop.test/return" })
+    expect(redirecting).toMatchObject({
+      status: "requires_action",
+      latest_charge: null,
+      next_action: {
+        type: "redirect_to_url",
+        redirect_to_url: {
+          url: `${simulator.url}/_simulator/redirect/${intent.id}`,
+          return_url: "https://shop.test/return",
+        },
+      },
+    })
+    const paymentMethod = await stripe.paymentMethods.retrieve(String(redirecting.payment_method))
+    expect(paymentMethod.type).toBe("bancontact")
+
+    const settled = await simulator.succeedPending(intent.id)
+    expect(settled).toMatchObject({ status: "succeeded", amount_received: 4200, next_action: null })
+    expect(eventTypes(simulator, intent.id)).toEqual([
+      "payment_intent.created",
+      "payment_intent.requires_action",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+      "charge.updated",
+    ])
+  })
+
+  it("fails a redirect: the intent goes back to requires_payment_method with an authentication failure", async () => {
+    const { stripe, simulator } = harness
+    const intent = await stripe.paymentIntents.create({
+      amount: 900,
+      currency: "pln",
+      payment_method: "pm_przelewy24",
+      payment_method_types: ["p24"],
+      return_url: "https://shop.test/return",
+      confirm: true,
+    })
+    expect(intent.status).toBe("requires_action")
+
+    const failed = await simulator.failPending(intent.id)
+    expect(failed).toMatchObject({
+      status: "requires_payment_method",
+      next_action: null,
+      last_payment_error: { code: "payment_intent_authentication_failure" },
+    })
+    expect(eventTypes(simulator, intent.id)).toEqual([
+      "payment_intent.created",
+      "payment_intent.requires_action",
+      "payment_intent.payment_failed",
+    ])
   })
 
   it("fails an async payment with failPending", async () => {
@@ -153,8 +218,8 @@ describe("Stripe simulator: payment intents", () => {
     const intent = await stripe.paymentIntents.create({
       amount: 900,
       currency: "pln",
-      payment_method: "pm_przelewy24",
-      payment_method_types: ["p24"],
+      payment_method: "pm_blik",
+      payment_method_types: ["blik"],
       confirm: true,
     })
     expect(intent.status).toBe("processing")
@@ -180,6 +245,7 @@ describe("Stripe simulator: payment intents", () => {
       amount: 1000,
       currency: "eur",
       payment_method: "pm_card_visa",
+      payment_method_types: ["card"],
       confirm: true,
     })
     expect(paid.status).toBe("succeeded")
@@ -231,6 +297,7 @@ describe("Stripe simulator: payment intents", () => {
       amount: 700,
       currency: "usd",
       payment_method: "pm_card_mastercard",
+      payment_method_types: ["card"],
       confirm: true,
       expand: ["latest_charge", "payment_method"],
     })

@@ -17,6 +17,7 @@ describe("Stripe simulator: refunds and disputes", () => {
       amount,
       currency: "eur",
       payment_method: "pm_card_visa",
+      payment_method_types: ["card"],
       confirm: true,
       metadata: { session_id: "payses_refund" },
     })
@@ -65,10 +66,10 @@ describe("Stripe simulator: refunds and disputes", () => {
     expect(refundEvents).toEqual([
       "charge.refunded",
       "refund.created",
-      "charge.refund.updated",
+      "refund.updated",
       "charge.refunded",
       "refund.created",
-      "charge.refund.updated",
+      "refund.updated",
     ])
     const lastChargeRefunded = simulator.events.filter((event) => event.type === "charge.refunded")[1]
     expect(lastChargeRefunded.data.object).toMatchObject({
@@ -131,13 +132,17 @@ describe("Stripe simulator: refunds and disputes", () => {
     const disputeEvents = simulator.events.filter((event) => event.type.startsWith("charge.dispute."))
     expect(disputeEvents.map((event) => event.type)).toEqual([
       "charge.dispute.created",
+      "charge.dispute.funds_withdrawn",
       "charge.dispute.updated",
       "charge.dispute.closed",
     ])
-    expect(disputeEvents[1].data.previous_attributes).toEqual({ status: "needs_response" })
-    expect(disputeEvents[2].data.object).toMatchObject({ id: dispute.id, status: "lost" })
+    expect(disputeEvents[1].data.object).toMatchObject({
+      balance_transactions: [expect.objectContaining({ amount: -dispute.amount, type: "adjustment" })],
+    })
+    expect(disputeEvents[2].data.previous_attributes).toEqual({ status: "needs_response" })
+    expect(disputeEvents[3].data.object).toMatchObject({ id: dispute.id, status: "lost" })
     await simulator.idle()
-    expect(receiver.events().filter((event) => event.type.startsWith("charge.dispute."))).toHaveLength(3)
+    expect(receiver.events().filter((event) => event.type.startsWith("charge.dispute."))).toHaveLength(4)
   })
 
   it("opens a dispute with the default reason and closes it as won", async () => {
@@ -146,6 +151,6 @@ describe("Stripe simulator: refunds and disputes", () => {
     const dispute = await simulator.openDispute(intent.id)
     expect(dispute.reason).toBe("fraudulent")
     await simulator.updateDispute(dispute.id, "won")
-    expect(eventTypes(simulator).slice(-1)).toEqual(["charge.dispute.closed"])
+    expect(eventTypes(simulator).slice(-2)).toEqual(["charge.dispute.closed", "charge.dispute.funds_reinstated"])
   })
 })
