@@ -33,6 +33,8 @@ const MAX_ATTEMPTS = 2
 const SDK_ATTEMPTS_PER_CALL = 3
 /** Generous: the machine may be shared; every wait polls for a state and returns as soon as it holds. */
 const UI_TIMEOUT_MS = 60_000
+/** Booting the shop from its build; minutes when the machine is busy. */
+const BOOT_TIMEOUT_MS = 10 * 60 * 1000
 
 /** The shop: the built plugin, its Stripe provider on the simulator, fast retries, the admin enabled. */
 function writeApp(): void {
@@ -41,7 +43,7 @@ function writeApp(): void {
   fs.symlinkSync(ROOT, path.join(APP_DIR, "node_modules", "medusa-payment-webhooks"), "dir")
   fs.writeFileSync(
     path.join(APP_DIR, "package.json"),
-    JSON.stringify({ name: "e2e-app", private: true, version: "0.0.0", dependencies: { "medusa-payment-webhooks": "file:../.." } }, null, 2)
+    JSON.stringify({ name: "e2e-app", private: true, version: "0.0.0", dependencies: { "@medusajs/framework": "2.21.2", "@medusajs/medusa": "2.21.2", "medusa-payment-webhooks": "file:../.." } }, null, 2)
   )
   fs.writeFileSync(
     path.join(APP_DIR, "tsconfig.json"),
@@ -147,11 +149,16 @@ describe("the admin pages in a real browser", () => {
     })
     await timed("plugin build", () => runMedusa(["plugin:build"], ROOT, env))
     writeApp()
-    await timed("app and admin build", () => runMedusa(["build"], APP_DIR, env))
-    await timed("migrations", () => runMedusa(["db:migrate"], BUILT_APP_DIR, env))
-    await timed("seed", () => runMedusa(["exec", "./scripts/seed-app.ts"], ROOT, env))
+    // The dev app migrates and seeds the database (the same schema) while the shop builds its admin.
+    await Promise.all([
+      timed("app and admin build", () => runMedusa(["build"], APP_DIR, env)),
+      timed("migrations and seed", async () => {
+        await runMedusa(["db:migrate"], ROOT, env)
+        await runMedusa(["exec", "./scripts/seed-app.ts"], ROOT, env)
+      }),
+    ])
     seed = JSON.parse(fs.readFileSync(env.SEED_OUTPUT!, "utf8"))
-    app = await timed("app start", () => startMedusa(BUILT_APP_DIR, env))
+    app = await timed("app start", () => startMedusa(BUILT_APP_DIR, env, undefined, BOOT_TIMEOUT_MS))
     api = axios.create({ baseURL: app.baseUrl })
     db = new Client({ connectionString: env.DATABASE_URL })
     await db.connect()
