@@ -92,8 +92,8 @@ export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   })
 }
 
-/** Starts `medusa start` in `cwd` on a free port and waits until /health answers. */
-export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildApp> {
+/** Starts `medusa start` in `cwd` on a free port and waits (at most `bootTimeoutMs`) until /health answers. */
+export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: number, bootTimeoutMs = 3 * 60 * 1000): Promise<ChildApp> {
   const listenOn = port ?? (await freePort())
   let output = ""
   const child = spawn(MEDUSA, ["start"], { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
@@ -124,7 +124,7 @@ export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: nu
     pause: () => child.pid && process.kill(-child.pid, "SIGSTOP"),
     resume: () => child.pid && process.kill(-child.pid, "SIGCONT"),
   }
-  const deadline = Date.now() + 3 * 60 * 1000
+  const deadline = Date.now() + bootTimeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`medusa start exited with ${child.exitCode}:\n${output.slice(-4000)}`)
