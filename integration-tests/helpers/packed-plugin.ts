@@ -121,8 +121,12 @@ export const wrongStripeOptions: StripeOptions = { apiKey: 42, webhookSecret: "w
 export const wrongInput: ProcessPaymentWebhookInput = { event_id: "pwhevt_1" }
 `
 
-/** The consumer app's `tsconfig.json`: a Medusa app's module settings, under `strict`. */
+/**
+ * The consumer app's `tsconfig.json`: a Medusa app's module settings, under `strict`. The medusa CLI
+ * runs TypeScript scripts through ts-node, which only needs to transpile them.
+ */
 const CONSUMER_TSCONFIG = {
+  "ts-node": { transpileOnly: true },
   compilerOptions: {
     target: "ES2021",
     module: "Node16",
@@ -188,6 +192,17 @@ module.exports = defineConfig({
   )
   fs.writeFileSync(path.join(dir, "src", "uses-plugin-types.ts"), CONSUMER_SOURCE)
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG, null, 2))
+}
+
+/**
+ * Lists packages in the consumer app's package.json without installing them: for an app that borrows
+ * this checkout's node_modules (the medusa CLI only runs in a project that depends on Medusa).
+ */
+export function declareDependencies(dir: string, dependencies: Record<string, string>): void {
+  const file = path.join(dir, "package.json")
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8"))
+  manifest.dependencies = { ...manifest.dependencies, ...dependencies }
+  fs.writeFileSync(file, JSON.stringify(manifest, null, 2))
 }
 
 /** `npm install` in the consumer app, with extra arguments (a tarball, `--legacy-peer-deps`). */

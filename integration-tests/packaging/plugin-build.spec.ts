@@ -2,6 +2,7 @@ import fs from "node:fs"
 import path from "node:path"
 import { childEnv, freshDatabase, ROOT, runMedusa, startMedusa, type ChildApp } from "../helpers/child-app"
 import {
+  declareDependencies,
   npmInstall,
   packedFileProblems,
   packPlugin,
@@ -37,6 +38,7 @@ describe("the built plugin in a separate Medusa app", () => {
     packedFiles = files
     writeConsumerApp(APP_DIR, { [PLUGIN_NAME]: `file:${tarball}` })
     await npmInstall(APP_DIR, ["--legacy-peer-deps"])
+    declareDependencies(APP_DIR, { "@medusajs/framework": "2.21.2", "@medusajs/medusa": "2.21.2" })
     await runMedusa(["db:migrate"], APP_DIR, env)
     await runMedusa(["user", "-e", ADMIN.email, "-p", ADMIN.password], APP_DIR, env)
     app = await startMedusa(APP_DIR, env)
