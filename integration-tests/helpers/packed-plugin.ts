@@ -61,12 +61,13 @@ export async function packPlugin(destination: string): Promise<{ tarball: string
 /** Each `exports` entry's `types` file, with `*` patterns taken as the plugin's one module/provider. */
 export function declarationFilesOfExports(): string[] {
   const patternValues: Record<string, string> = { "./modules/*": "payment-webhooks", "./.medusa/server/src/modules/*": "payment-webhooks", "./providers/*": "stripe" }
-  return Object.entries(PACKAGE.exports).flatMap(([subpath, target]) => {
+  const files = Object.entries(PACKAGE.exports).flatMap(([subpath, target]) => {
     if (typeof target === "string" || !target.types || subpath === "./*") {
       return []
     }
     return [target.types.replace("*", patternValues[subpath] ?? "*").replace(/^\.\//, "")]
   })
+  return [...new Set(files)]
 }
 
 /**

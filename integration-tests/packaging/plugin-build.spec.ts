@@ -54,6 +54,25 @@ describe("the built plugin in a separate Medusa app", () => {
     expect(packedFileProblems(packedFiles)).toEqual([])
   })
 
+  it("the file-list check itself flags missing declarations, tests, node_modules and database folders", () => {
+    const problems = packedFileProblems([
+      ".medusa/server/src/index.js",
+      ".medusa/server/src/endpoint/__tests__/read-body.spec.js",
+      "node_modules/stripe/package.json",
+      ".data/postgres/PG_VERSION",
+    ])
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "missing declaration .medusa/server/src/index.d.ts",
+        "missing declaration .medusa/server/src/providers/stripe/index.d.ts",
+        "should not be packed: .medusa/server/src/endpoint/__tests__/read-body.spec.js",
+        "should not be packed: node_modules/stripe/package.json",
+        "should not be packed: .data/postgres/PG_VERSION",
+      ])
+    )
+  })
+
   it("is installed from the tarball, not linked: the app's copy is a real directory", () => {
     const installed = path.join(APP_DIR, "node_modules", PLUGIN_NAME)
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false)
