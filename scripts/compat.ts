@@ -155,8 +155,18 @@ async function main(): Promise<void> {
           const rows = data.payment_webhooks as { cart_id?: string | null; order_id?: string | null }[]
           return rows.find((candidate) => candidate.cart_id === cart.id && candidate.order_id)
         },
-        { timeoutMs: 60_000, intervalMs: 500, what: `a processed inbox row with an order for cart ${cart.id}` }
-      )
+        { timeoutMs: 180_000, intervalMs: 500, what: `a processed inbox row with an order for cart ${cart.id}` }
+      ).catch(async (error) => {
+        const { data } = await api.get("/admin/payment-webhooks", { headers })
+        const rows = (data.payment_webhooks as Record<string, unknown>[]).map(({ event_type, status, outcome, last_error, cart_id }) => ({
+          event_type,
+          status,
+          outcome,
+          last_error,
+          cart_id,
+        }))
+        throw new Error(`${(error as Error).message}\ninbox rows: ${JSON.stringify(rows)}\napp output:\n${running.output().slice(-3000)}`)
+      })
       const { data } = await api.get(`/admin/orders/${row.order_id}`, { headers, params: { fields: "id,email,total,currency_code" } })
       if (data.order?.id !== row.order_id || data.order.currency_code !== "eur") {
         throw new Error(`GET /admin/orders/${row.order_id} -> ${JSON.stringify(data)}`)
