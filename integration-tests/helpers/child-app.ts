@@ -1,11 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process"
+import fs from "node:fs"
 import net from "node:net"
 import path from "node:path"
 import { Client } from "pg"
 
 /** The repository root (this checkout is also the dev app). */
 export const ROOT = path.resolve(__dirname, "../..")
-const MEDUSA = path.join(ROOT, "node_modules", ".bin", "medusa")
+
+/** The medusa CLI of the app in `cwd`: its own when it has one installed, otherwise this checkout's. */
+export function medusaBin(cwd: string): string {
+  const own = path.join(cwd, "node_modules", ".bin", "medusa")
+  return fs.existsSync(own) ? own : path.join(ROOT, "node_modules", ".bin", "medusa")
+}
 
 /** A Medusa process started by a test, outside jest's module system. */
 export interface ChildApp {
@@ -82,7 +88,7 @@ export function simulatorEnv(port: number, secret: string): Record<string, strin
 export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ""
-    const child = spawn(MEDUSA, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(medusaBin(cwd), args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
     child.stdout?.on("data", (chunk) => (output += chunk))
     child.stderr?.on("data", (chunk) => (output += chunk))
     child.on("error", reject)
@@ -96,7 +102,7 @@ export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: number, bootTimeoutMs = 3 * 60 * 1000): Promise<ChildApp> {
   const listenOn = port ?? (await freePort())
   let output = ""
-  const child = spawn(MEDUSA, ["start"], { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
+  const child = spawn(medusaBin(cwd), ["start"], { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
   child.stdout?.on("data", (chunk) => (output += chunk))
   child.stderr?.on("data", (chunk) => (output += chunk))
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))

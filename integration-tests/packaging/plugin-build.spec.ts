@@ -1,79 +1,65 @@
 import fs from "node:fs"
 import path from "node:path"
 import { childEnv, freshDatabase, ROOT, runMedusa, startMedusa, type ChildApp } from "../helpers/child-app"
+import {
+  declareDependencies,
+  npmInstall,
+  packedFileProblems,
+  packPlugin,
+  PLUGIN_NAME,
+  typeCheckConsumer,
+  writeConsumerApp,
+} from "../helpers/packed-plugin"
 
 /**
- * The published shape of the plugin: `medusa plugin:build`, then a separate minimal Medusa app that
- * lists the built package under `plugins` (and its Stripe providers under the Payment Module) boots
- * with `medusa start` and serves the plugin's route. Runs outside jest's module system on purpose:
- * the app must load the build output exactly as a consumer's app would.
+ * The published shape of the plugin: `npm run build`, `npm pack`, and a separate minimal Medusa app
+ * that installs the tarball with `npm install` and lists the package under `plugins` (and its Stripe
+ * providers under the Payment Module) boots with `medusa start` and serves the plugin's routes. The
+ * app lives under this checkout's `tmp/` and borrows its Medusa (peer dependencies are not installed
+ * again: `--legacy-peer-deps`); `npm run test:compat` does the same with an app that installs its own
+ * Medusa of a given version. Runs outside jest's module system on purpose: the app must load the
+ * package exactly as a consumer's app would.
  */
-const APP_DIR = path.join(ROOT, "tmp", "packaging-app")
+const WORK_DIR = path.join(ROOT, "tmp", "packaging")
+const APP_DIR = path.join(WORK_DIR, "app")
 const DATABASE = "mpw_packaging_app"
 const ADMIN = { email: "packaging@medusa-test.com", password: "supersecret" }
 
 jest.setTimeout(10 * 60 * 1000)
 
-function writeApp(): void {
-  fs.rmSync(APP_DIR, { recursive: true, force: true })
-  fs.mkdirSync(path.join(APP_DIR, "node_modules"), { recursive: true })
-  fs.symlinkSync(ROOT, path.join(APP_DIR, "node_modules", "medusa-payment-webhooks"), "dir")
-  fs.writeFileSync(
-    path.join(APP_DIR, "package.json"),
-    JSON.stringify(
-      {
-        name: "packaging-app",
-        private: true,
-        version: "0.0.0",
-        dependencies: {
-          "@medusajs/framework": "2.21.2",
-          "@medusajs/medusa": "2.21.2",
-          "medusa-payment-webhooks": "file:../..",
-        },
-      },
-      null,
-      2
-    )
-  )
-  fs.writeFileSync(
-    path.join(APP_DIR, "medusa-config.js"),
-    `const { defineConfig, Modules } = require("@medusajs/framework/utils")
+describe("the packed file list check", () => {
+  it("flags missing declarations, tests, node_modules and database folders", () => {
+    const problems = packedFileProblems([
+      ".medusa/server/src/index.js",
+      ".medusa/server/src/endpoint/__tests__/read-body.spec.js",
+      "node_modules/stripe/package.json",
+      ".data/postgres/PG_VERSION",
+    ])
 
-module.exports = defineConfig({
-  projectConfig: {
-    databaseUrl: process.env.DATABASE_URL,
-    http: { jwtSecret: "test", cookieSecret: "test", storeCors: "*", adminCors: "*", authCors: "*" },
-  },
-  admin: { disable: true },
-  plugins: [{ resolve: "medusa-payment-webhooks", options: { maxBodyBytes: 65536 } }],
-  modules: [
-    {
-      resolve: "@medusajs/medusa/payment",
-      key: Modules.PAYMENT,
-      options: {
-        providers: [
-          {
-            resolve: "medusa-payment-webhooks/providers/stripe",
-            id: "stripe",
-            options: { apiKey: "sk_test_packaging", webhookSecret: "whsec_packaging" },
-          },
-        ],
-      },
-    },
-  ],
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "missing declaration .medusa/server/src/index.d.ts",
+        "missing declaration .medusa/server/src/providers/stripe/index.d.ts",
+        "should not be packed: .medusa/server/src/endpoint/__tests__/read-body.spec.js",
+        "should not be packed: node_modules/stripe/package.json",
+        "should not be packed: .data/postgres/PG_VERSION",
+      ])
+    )
+  })
 })
-`
-  )
-}
 
 describe("the built plugin in a separate Medusa app", () => {
   let app: ChildApp | undefined
   let baseUrl = ""
+  let packedFiles: string[] = []
 
   beforeAll(async () => {
     const env = childEnv({ NODE_ENV: "production", DATABASE_URL: await freshDatabase(DATABASE) })
-    await runMedusa(["plugin:build"], ROOT, env)
-    writeApp()
+    const { tarball, files } = await packPlugin(WORK_DIR)
+    packedFiles = files
+    writeConsumerApp(APP_DIR, { [PLUGIN_NAME]: `file:${tarball}` })
+    await npmInstall(APP_DIR, ["--legacy-peer-deps"])
+    declareDependencies(APP_DIR, { "@medusajs/framework": "2.21.2", "@medusajs/medusa": "2.21.2" })
     await runMedusa(["db:migrate"], APP_DIR, env)
     await runMedusa(["user", "-e", ADMIN.email, "-p", ADMIN.password], APP_DIR, env)
     app = await startMedusa(APP_DIR, env)
@@ -82,6 +68,21 @@ describe("the built plugin in a separate Medusa app", () => {
 
   afterAll(async () => {
     await app?.stop()
+  })
+
+  it("the tarball holds a declaration for every export, and none of the repository's tests, node_modules or databases", () => {
+    expect(packedFiles.length).toBeGreaterThan(0)
+    expect(packedFileProblems(packedFiles)).toEqual([])
+  })
+
+  it("is installed from the tarball, not linked: the app's copy is a real directory", () => {
+    const installed = path.join(APP_DIR, "node_modules", PLUGIN_NAME)
+    expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false)
+    expect(fs.existsSync(path.join(installed, ".medusa", "server", "src", "index.d.ts"))).toBe(true)
+  })
+
+  it("a consumer's TypeScript importing every entry point and its main types compiles under strict", async () => {
+    await expect(typeCheckConsumer(APP_DIR)).resolves.toBeDefined()
   })
 
   it("serves the plugin's webhook route: unknown provider -> 404 unknown_provider", async () => {
