@@ -57,6 +57,8 @@ module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
     http: { jwtSecret: "e2e", cookieSecret: "e2e", storeCors: "*", adminCors: "*", authCors: "*" },
+    // The test talks plain http to localhost; in production the admin's session cookie is Secure (https only).
+    cookieOptions: { secure: false, sameSite: "lax" },
   },
   plugins: [{ resolve: "medusa-payment-webhooks", options: { maxAttempts: ${MAX_ATTEMPTS}, retryBaseDelayMs: 100, retryMaxDelayMs: 300 } }],
   modules: [
