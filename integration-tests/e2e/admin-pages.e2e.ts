@@ -218,7 +218,7 @@ describe("the admin pages in a real browser", () => {
       await page.waitForURL((url) => !url.pathname.endsWith("/login"))
     })
 
-    // The sidebar's entry (by its address: a dialog the dashboard opens after a login hides the rest of the page from the accessibility tree).
+    // The sidebar's entry that the plugin's route config adds (Escape first: nothing may stay open over the page).
     await page.keyboard.press("Escape")
     const sidebarEntry = page.locator('nav a[href$="/payment-webhooks"]')
     await expectText(sidebarEntry, "Payment webhooks")
