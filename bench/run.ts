@@ -144,7 +144,12 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<b
   return condition()
 }
 
-/** Carts ready for payment, with the PaymentIntent each session created at the simulator. */
+let shoppers = 0
+
+/**
+ * Carts ready for payment (each for a new shopper: concurrent guest checkouts with one email race to
+ * create the customer), with the PaymentIntent each session created at the simulator.
+ */
 async function prepareCarts(app: ChildApp, seed: SeedResult, count: number) {
   const api = storeApi(app.baseUrl)
   const carts: { cartId: string; intentId: string }[] = []
@@ -153,7 +158,8 @@ async function prepareCarts(app: ChildApp, seed: SeedResult, count: number) {
     Array.from({ length: 4 }, async () => {
       while (next < count) {
         next += 1
-        const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: `pp_${PROVIDER}` })
+        const email = `buyer-${++shoppers}@example.com`
+        const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: `pp_${PROVIDER}`, email })
         carts.push({ cartId: cart.id, intentId: String(paymentSession.data.id) })
       }
     })
