@@ -121,6 +121,7 @@ function storeApi(baseUrl: string): StoreApi {
 /** Notifies with the cart id when an order-cart link is committed. */
 async function watchOrders(databaseUrl: string): Promise<{ seen: Map<string, number>; stop: () => Promise<void> }> {
   const client = new Client({ connectionString: databaseUrl })
+  client.on("error", (error) => log(`order watcher: ${error.message}`))
   await client.connect()
   await client.query(`CREATE OR REPLACE FUNCTION bench_order_created() RETURNS trigger AS $$
     BEGIN PERFORM pg_notify('bench_order', NEW.cart_id); RETURN NEW; END $$ LANGUAGE plpgsql`)
@@ -178,7 +179,12 @@ function authorizationSentAt(sim: StripeSimulator, intentId: string, baseUrl: st
 async function measureApp(name: AppName, cwd: string, env: NodeJS.ProcessEnv, databaseUrl: string, seed: SeedResult, sim: StripeSimulator): Promise<AppResult> {
   const load = [os.loadavg()[0]]
   const orders = await watchOrders(databaseUrl)
-  const app = await startMedusa(cwd, env)
+  const app = await startMedusa(cwd, env, undefined, PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : []).catch(
+    async (error) => {
+      await orders.stop()
+      throw error
+    }
+  )
   const hook = `${app.baseUrl}/hooks/payment/${PROVIDER}`
   sim.setEndpoints([{ url: hook, secret: SECRET }])
   const stripe = new Stripe("sk_test_local", { ...sim.stripeConfig(), maxNetworkRetries: 0 })
@@ -408,12 +414,11 @@ async function main() {
       fs.mkdirSync(path.join(PROFILE_DIR, "stock"), { recursive: true })
       fs.mkdirSync(path.join(PROFILE_DIR, "plugin"), { recursive: true })
     }
-    const envFor = (name: AppName, databaseUrl: string) =>
+    const envFor = (databaseUrl: string) =>
       childEnv({
         DATABASE_URL: databaseUrl,
         LOG_LEVEL: "error",
         ...simulatorEnv(sim.port, SECRET),
-        ...(PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, name)}` } : {}),
       })
     writeStockApp()
     const apps = [
@@ -422,12 +427,11 @@ async function main() {
     ]
     const prepared = await Promise.all(
       apps.map(async (app) => {
-        const env = envFor(app.name, app.databaseUrl)
-        const setupEnv = { ...env, NODE_OPTIONS: "" }
+        const env = envFor(app.databaseUrl)
         log(`${app.name}: migrating and seeding`)
-        await runMedusa(["db:migrate"], app.cwd, setupEnv)
+        await runMedusa(["db:migrate"], app.cwd, env)
         const seedFile = path.join(dataDir, `${app.name}-seed.json`)
-        await runMedusa(["exec", path.join(ROOT, "scripts", "seed-app.ts")], app.cwd, { ...setupEnv, SEED_OUTPUT: seedFile })
+        await runMedusa(["exec", path.join(ROOT, "scripts", "seed-app.ts")], app.cwd, { ...env, SEED_OUTPUT: seedFile })
         return { ...app, env, seed: JSON.parse(fs.readFileSync(seedFile, "utf8")) as SeedResult }
       })
     )

@@ -92,11 +92,15 @@ export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   })
 }
 
-/** Starts `medusa start` in `cwd` on a free port and waits until /health answers. */
-export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildApp> {
+/**
+ * Starts `medusa start` in `cwd` on a free port and waits until /health answers. `nodeArgs` are
+ * flags for node itself that NODE_OPTIONS may not carry (e.g. `--cpu-prof`).
+ */
+export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: number, nodeArgs: string[] = []): Promise<ChildApp> {
   const listenOn = port ?? (await freePort())
   let output = ""
-  const child = spawn(MEDUSA, ["start"], { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
+  const [command, args] = nodeArgs.length ? [process.execPath, [...nodeArgs, MEDUSA, "start"]] : [MEDUSA, ["start"]]
+  const child = spawn(command, args, { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
   child.stdout?.on("data", (chunk) => (output += chunk))
   child.stderr?.on("data", (chunk) => (output += chunk))
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
