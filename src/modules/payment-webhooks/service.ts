@@ -45,6 +45,9 @@ const RETURNED_COLUMNS = `id, provider_id, event_key, event_type, action, sessio
   currency_code, occurred_at, status, source, attempts, next_attempt_at, last_error, outcome, deliveries,
   processed_at, created_at, updated_at`
 
+/** What makes a row unique: its `(provider_id, event_key)`. */
+const rowKey = (row: { provider_id: unknown; event_key: unknown }) => `${row.provider_id}\u0000${row.event_key}`
+
 /** The statuses of rows that still need (another) attempt. */
 const UNFINISHED = "('received', 'processing', 'failed')"
 
@@ -122,10 +125,14 @@ class PaymentWebhooksModuleService extends MedusaService({
         items[0].knex,
         items.map((item) => item.input)
       ),
-    ({ input }) => `${input.provider_id}\u0000${input.event_key}`
+    ({ input }) => rowKey(input)
   )
 
-  /** One `INSERT ... ON CONFLICT` for rows with distinct `(provider_id, event_key)`; results in input order. */
+  /**
+   * One `INSERT ... ON CONFLICT` for rows with distinct `(provider_id, event_key)`; results in input
+   * order. Rows go in key order, so two processes writing overlapping batches take the key locks in
+   * the same order and cannot deadlock.
+   */
   private async insertEvents(knex: Knex, inputs: RecordWebhookEventInput[]): Promise<RecordWebhookEventResult[]> {
     const row = `(?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?, ?::timestamptz, ?, ?, 0,
          CASE WHEN ? = 'received' THEN now() + (? * interval '1 millisecond') END, 1, ?::jsonb,
@@ -138,7 +145,7 @@ class PaymentWebhooksModuleService extends MedusaService({
        ON CONFLICT (provider_id, event_key) WHERE deleted_at IS NULL
        DO UPDATE SET deliveries = ${EVENTS}.deliveries + 1, updated_at = now()
        RETURNING ${RETURNED_COLUMNS}, (xmax = 0) AS inserted`,
-      inputs.flatMap((input) => {
+      [...inputs].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1)).flatMap((input) => {
         const amount = input.amount === null ? null : String(input.amount)
         return [
           generateEntityId(undefined, "pwhevt"),
@@ -160,9 +167,9 @@ class PaymentWebhooksModuleService extends MedusaService({
         ]
       })
     )
-    const byKey = new Map(rows.map((stored) => [`${stored.provider_id}\u0000${stored.event_key}`, stored]))
+    const byKey = new Map(rows.map((stored) => [rowKey(stored), stored]))
     return inputs.map((input) => {
-      const { inserted, ...stored } = byKey.get(`${input.provider_id}\u0000${input.event_key}`)!
+      const { inserted, ...stored } = byKey.get(rowKey(input))!
       return { event: toEventDTO(stored), created: inserted === true }
     })
   }
