@@ -74,7 +74,7 @@ function summarize(file: string, top: number, pattern?: RegExp): string {
   const busy = total - (owners.get("(idle)") ?? 0)
   const lines = (map: Map<string, number>) =>
     [...map]
-      .filter(([name]) => name !== "(idle)")
+      .filter(([name]) => !name.startsWith("(idle)"))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => `| ${name} | ${(us / 1000).toFixed(0)} | ${((us / busy) * 100).toFixed(1)} % |`)

@@ -34,7 +34,7 @@ const CLOSED_LOOP_CONNECTIONS = 16
 const CONFIRM_CONCURRENCY = 16
 const SECRET = "whsec_bench"
 const PROVIDER = "stripe_stripe"
-const STOCK_APP = path.join(ROOT, "tmp", "bench-stock-app")
+const STOCK_APP = path.join(ROOT, "tmp", `bench-stock-app-${process.pid}`)
 const PROFILE = process.env.BENCH_PROFILE === "true"
 const PROFILE_DIR = path.join(ROOT, "bench", "profiles")
 
@@ -448,6 +448,7 @@ async function main() {
     await sim.stop()
     await pg.stop()
     fs.rmSync(dataDir, { recursive: true, force: true })
+    fs.rmSync(STOCK_APP, { recursive: true, force: true })
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Context, IEventBusModuleService } from "@medusajs/framework/types"
 import {
-  generateEntityId,
   InjectManager,
   MedusaContext,
   MedusaError,
@@ -28,6 +27,7 @@ import type {
   WebhookEventStatus,
 } from "./types"
 import { emptyStatusSummary } from "./utils/filters"
+import { entityId } from "./utils/entity-id"
 import { GroupCommit } from "./utils/group-commit"
 import { resolvePaymentWebhooksOptions } from "./utils/options"
 
@@ -148,7 +148,7 @@ class PaymentWebhooksModuleService extends MedusaService({
       [...inputs].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1)).flatMap((input) => {
         const amount = input.amount === null ? null : String(input.amount)
         return [
-          generateEntityId(undefined, "pwhevt"),
+          entityId("pwhevt"),
           input.provider_id,
           input.event_key,
           input.event_type,
@@ -225,7 +225,7 @@ class PaymentWebhooksModuleService extends MedusaService({
         this.options.processingLeaseMs,
         force,
         reopenFinished,
-        generateEntityId(undefined, "pwhatt"),
+        entityId("pwhatt"),
         claim.worker,
         force,
         claim.requestedBy ?? null,
@@ -532,7 +532,7 @@ class PaymentWebhooksModuleService extends MedusaService({
        ON CONFLICT (session_id) WHERE deleted_at IS NULL
        DO UPDATE SET checks = ${CHECKS}.checks + 1, last_status = EXCLUDED.last_status,
          checked_at = now(), next_check_at = EXCLUDED.next_check_at, updated_at = now()`,
-      [generateEntityId(undefined, "pwhchk"), check.session_id, check.provider_id, check.last_status, check.next_check_at]
+      [entityId("pwhchk"), check.session_id, check.provider_id, check.last_status, check.next_check_at]
     )
   }
 }
