@@ -310,7 +310,7 @@ function report(results: Record<AppName, AppResult>, minutes: number): string {
 
 Machine: ${cpus.length} x ${cpus[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded Postgres 17
 (fsync off). Both apps run \`medusa start\` (NODE_ENV development) one after the other on the same Postgres, the
-simulator and the load generator in the benchmark's process. Run took ${minutes.toFixed(1)} min.
+simulator and the load generator in the benchmark's process. Run took ${minutes.toFixed(1)} min.${PROFILE ? " CPU profiling was on (BENCH_PROFILE), which slows both apps." : ""}
 Load average (1 min) during the run: stock ${stock.load.map((value) => value.toFixed(1)).join(" -> ")}, plugin ${plugin.load.map((value) => value.toFixed(1)).join(" -> ")}.
 ${contended ? `**These numbers are contended**: the load average exceeded the machine's ${cpus.length} cores (other processes were running), so absolute figures are low and noisy; compare the two apps, measured minutes apart, with care.` : "The machine was otherwise quiet."}
 
