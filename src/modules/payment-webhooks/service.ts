@@ -46,7 +46,7 @@ const RETURNED_COLUMNS = `id, provider_id, event_key, event_type, action, sessio
   processed_at, created_at, updated_at`
 
 /** What makes a row unique: its `(provider_id, event_key)`. */
-const rowKey = (row: { provider_id: unknown; event_key: unknown }) => `${row.provider_id}\u0000${row.event_key}`
+const rowKey = (row: { provider_id?: unknown; event_key?: unknown }) => `${row.provider_id}\u0000${row.event_key}`
 
 /** The statuses of rows that still need (another) attempt. */
 const UNFINISHED = "('received', 'processing', 'failed')"
