@@ -171,7 +171,7 @@ describe("the admin pages in a real browser", () => {
       }),
     ])
     seed = JSON.parse(fs.readFileSync(env.SEED_OUTPUT!, "utf8"))
-    app = await timed("app start", () => startMedusa(BUILT_APP_DIR, env, undefined, BOOT_TIMEOUT_MS))
+    app = await timed("app start", () => startMedusa(BUILT_APP_DIR, env, undefined, { bootTimeoutMs: BOOT_TIMEOUT_MS }))
     api = axios.create({ baseURL: app.baseUrl })
     db = new Client({ connectionString: env.DATABASE_URL })
     await db.connect()

@@ -98,11 +98,21 @@ export function runMedusa(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   })
 }
 
-/** Starts `medusa start` in `cwd` on a free port and waits (at most `bootTimeoutMs`) until /health answers. */
-export async function startMedusa(cwd: string, env: NodeJS.ProcessEnv, port?: number, bootTimeoutMs = 3 * 60 * 1000): Promise<ChildApp> {
+/**
+ * Starts `medusa start` in `cwd` on a free port and waits (at most `bootTimeoutMs`, 3 min by default)
+ * until /health answers. `nodeArgs` are flags for node itself that NODE_OPTIONS may not carry
+ * (e.g. `--cpu-prof`).
+ */
+export async function startMedusa(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  port?: number,
+  { bootTimeoutMs = 3 * 60 * 1000, nodeArgs = [] }: { bootTimeoutMs?: number; nodeArgs?: string[] } = {}
+): Promise<ChildApp> {
   const listenOn = port ?? (await freePort())
   let output = ""
-  const child = spawn(medusaBin(cwd), ["start"], { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
+  const [command, args] = nodeArgs.length ? [process.execPath, [...nodeArgs, medusaBin(cwd), "start"]] : [medusaBin(cwd), ["start"]]
+  const child = spawn(command, args, { cwd, env: { ...env, PORT: String(listenOn) }, detached: true })
   child.stdout?.on("data", (chunk) => (output += chunk))
   child.stderr?.on("data", (chunk) => (output += chunk))
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))

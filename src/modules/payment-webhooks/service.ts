@@ -1,6 +1,5 @@
 import type { Context, IEventBusModuleService } from "@medusajs/framework/types"
 import {
-  generateEntityId,
   InjectManager,
   InjectTransactionManager,
   MedusaContext,
@@ -29,6 +28,8 @@ import type {
   WebhookEventStatus,
 } from "./types"
 import { emptyStatusSummary } from "./utils/filters"
+import { entityId } from "./utils/entity-id"
+import { GroupCommit } from "./utils/group-commit"
 import { resolvePaymentWebhooksOptions } from "./utils/options"
 
 type Knex = {
@@ -39,6 +40,14 @@ type ManagerLike = { getKnex: () => Knex; getTransactionContext?: () => Knex | u
 const EVENTS = "payment_webhook_event"
 const ATTEMPTS = "payment_webhook_attempt"
 const CHECKS = "payment_session_check"
+
+/** Every column of an inbox row but its payload: what `recordEvent` returns. */
+const RETURNED_COLUMNS = `id, provider_id, event_key, event_type, action, session_id, cart_id, order_id, amount,
+  currency_code, occurred_at, status, source, attempts, next_attempt_at, last_error, outcome, deliveries,
+  processed_at, created_at, updated_at`
+
+/** What makes a row unique: its `(provider_id, event_key)`. */
+const rowKey = (row: { provider_id?: unknown; event_key?: unknown }) => `${row.provider_id}\u0000${row.event_key}`
 
 /** The statuses of rows that still need (another) attempt. */
 const UNFINISHED = "('received', 'processing', 'failed')"
@@ -94,44 +103,76 @@ class PaymentWebhooksModuleService extends MedusaService({
    * Stores a verified delivery, or - when a row with the same `(provider_id, event_key)` exists -
    * counts one more delivery on it. One `INSERT ... ON CONFLICT` statement: no read-then-write race.
    * A `received` row is due for the recovery job one lease later, in case its trigger is lost.
+   * Outside a caller's transaction, deliveries that arrive while another is being written are
+   * written together, as one statement and one commit (`GroupCommit`); each caller still gets its
+   * answer only once its own row is committed. The row comes back without its payload.
    */
   @InjectManager()
   async recordEvent(
     input: RecordWebhookEventInput,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<RecordWebhookEventResult> {
-    const amount = input.amount === null ? null : String(input.amount)
-    const { rows } = await knexOf(sharedContext).raw(
+    const knex = knexOf(sharedContext)
+    if (sharedContext.transactionManager) {
+      const [result] = await this.insertEvents(knex, [input])
+      return result
+    }
+    return this.groupCommit_.submit({ knex, input })
+  }
+
+  private readonly groupCommit_ = new GroupCommit<{ knex: Knex; input: RecordWebhookEventInput }, RecordWebhookEventResult>(
+    (items) =>
+      this.insertEvents(
+        items[0].knex,
+        items.map((item) => item.input)
+      ),
+    ({ input }) => rowKey(input)
+  )
+
+  /**
+   * One `INSERT ... ON CONFLICT` for rows with distinct `(provider_id, event_key)`; results in input
+   * order. Rows go in key order, so two processes writing overlapping batches take the key locks in
+   * the same order and cannot deadlock.
+   */
+  private async insertEvents(knex: Knex, inputs: RecordWebhookEventInput[]): Promise<RecordWebhookEventResult[]> {
+    const row = `(?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?, ?::timestamptz, ?, ?, 0,
+         CASE WHEN ? = 'received' THEN now() + (? * interval '1 millisecond') END, 1, ?::jsonb,
+         CASE WHEN ? = 'ignored' THEN now() END)`
+    const { rows } = await knex.raw(
       `INSERT INTO ${EVENTS} (id, provider_id, event_key, event_type, action, session_id, amount,
          raw_amount, currency_code, occurred_at, status, source, attempts, next_attempt_at, deliveries,
          payload, processed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?, ?, ?, ?, 0,
-         CASE WHEN ? = 'received' THEN now() + (? * interval '1 millisecond') END, 1, ?::jsonb,
-         CASE WHEN ? = 'ignored' THEN now() END)
+       VALUES ${inputs.map(() => row).join(",\n")}
        ON CONFLICT (provider_id, event_key) WHERE deleted_at IS NULL
        DO UPDATE SET deliveries = ${EVENTS}.deliveries + 1, updated_at = now()
-       RETURNING *, (xmax = 0) AS inserted`,
-      [
-        generateEntityId(undefined, "pwhevt"),
-        input.provider_id,
-        input.event_key,
-        input.event_type,
-        input.action,
-        input.session_id,
-        amount,
-        amount === null ? null : JSON.stringify({ value: amount, precision: 20 }),
-        input.currency_code,
-        input.occurred_at,
-        input.status,
-        input.source ?? "webhook",
-        input.status,
-        this.options.processingLeaseMs,
-        JSON.stringify(input.payload),
-        input.status,
-      ]
+       RETURNING ${RETURNED_COLUMNS}, (xmax = 0) AS inserted`,
+      [...inputs].sort((a, b) => (rowKey(a) < rowKey(b) ? -1 : 1)).flatMap((input) => {
+        const amount = input.amount === null ? null : String(input.amount)
+        return [
+          entityId("pwhevt"),
+          input.provider_id,
+          input.event_key,
+          input.event_type,
+          input.action,
+          input.session_id,
+          amount,
+          amount === null ? null : JSON.stringify({ value: amount, precision: 20 }),
+          input.currency_code,
+          input.occurred_at,
+          input.status,
+          input.source ?? "webhook",
+          input.status,
+          this.options.processingLeaseMs,
+          JSON.stringify(input.payload),
+          input.status,
+        ]
+      })
     )
-    const { inserted, ...row } = rows[0]
-    return { event: toEventDTO(row), created: inserted === true }
+    const byKey = new Map(rows.map((stored) => [rowKey(stored), stored]))
+    return inputs.map((input) => {
+      const { inserted, ...stored } = byKey.get(rowKey(input))!
+      return { event: toEventDTO(stored), created: inserted === true }
+    })
   }
 
   /**
@@ -203,7 +244,7 @@ class PaymentWebhooksModuleService extends MedusaService({
         this.options.processingLeaseMs,
         force,
         reopenFinished,
-        generateEntityId(undefined, "pwhatt"),
+        entityId("pwhatt"),
         claim.worker,
         force,
         claim.requestedBy ?? null,
@@ -510,7 +551,7 @@ class PaymentWebhooksModuleService extends MedusaService({
        ON CONFLICT (session_id) WHERE deleted_at IS NULL
        DO UPDATE SET checks = ${CHECKS}.checks + 1, last_status = EXCLUDED.last_status,
          checked_at = now(), next_check_at = EXCLUDED.next_check_at, updated_at = now()`,
-      [generateEntityId(undefined, "pwhchk"), check.session_id, check.provider_id, check.last_status, check.next_check_at]
+      [entityId("pwhchk"), check.session_id, check.provider_id, check.last_status, check.next_check_at]
     )
   }
 }

@@ -145,9 +145,9 @@ export interface PaymentWebhookAttemptDTO {
   requested_by: string | null
 }
 
-/** Result of recording a delivery: the row, and whether this delivery created it. */
+/** Result of recording a delivery: the row (without its payload), and whether this delivery created it. */
 export interface RecordWebhookEventResult {
-  event: PaymentWebhookEventDTO
+  event: Omit<PaymentWebhookEventDTO, "payload">
   created: boolean
 }
 

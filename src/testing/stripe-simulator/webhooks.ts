@@ -17,8 +17,8 @@ export type DeliveryOptions = {
   retryDelaysMs?: number[]
 }
 
-/** One attempt to deliver one event to one endpoint. */
-export type DeliveryRecord = { eventId: string; url: string; status: number | "error"; attempt: number }
+/** One attempt to deliver one event to one endpoint; `sentAt` is when its request started (epoch ms). */
+export type DeliveryRecord = { eventId: string; url: string; status: number | "error"; attempt: number; sentAt: number }
 
 /** Delivery settings when none are given. */
 export const DEFAULT_DELIVERY: Required<DeliveryOptions> = {
@@ -119,6 +119,7 @@ export class WebhookDispatcher {
     const url = new URL(endpoint.url)
     const transport = url.protocol === "https:" ? https : http
     let status: number | "error" = "error"
+    const sentAt = Date.now()
     this.pending += 1
     const request = transport.request(url, {
       method: "POST",
@@ -143,7 +144,7 @@ export class WebhookDispatcher {
     request.on("close", () => {
       this.requests.delete(request)
       if (!this.stopped) {
-        this.record({ eventId: event.id, url: endpoint.url, status, attempt })
+        this.record({ eventId: event.id, url: endpoint.url, status, attempt, sentAt })
         if (status === "error" || status < 200 || status >= 300) {
           this.retry(event, endpoint, attempt)
         }

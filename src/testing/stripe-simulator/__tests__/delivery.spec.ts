@@ -26,7 +26,9 @@ describe("Stripe simulator: webhook delivery", () => {
     expect(request.headers["user-agent"]).toBe("Stripe/1.0 (+https://stripe.com/docs/webhooks)")
     expect(request.headers["stripe-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)
     expect(request.event?.id).toBe(event.id)
-    expect(simulator.deliveries).toEqual([{ eventId: event.id, url: receiver.url, status: 200, attempt: 1 }])
+    expect(simulator.deliveries).toEqual([
+      { eventId: event.id, url: receiver.url, status: 200, attempt: 1, sentAt: expect.any(Number) },
+    ])
   })
 
   it("serves every event it produced at GET /v1/events/:id", async () => {
@@ -67,11 +69,14 @@ describe("Stripe simulator: webhook delivery", () => {
     await simulator.idle()
 
     expect(simulator.deliveries).toEqual([
-      { eventId: event.id, url: receiver.url, status: 500, attempt: 1 },
-      { eventId: event.id, url: receiver.url, status: 500, attempt: 2 },
-      { eventId: event.id, url: receiver.url, status: 200, attempt: 3 },
+      { eventId: event.id, url: receiver.url, status: 500, attempt: 1, sentAt: expect.any(Number) },
+      { eventId: event.id, url: receiver.url, status: 500, attempt: 2, sentAt: expect.any(Number) },
+      { eventId: event.id, url: receiver.url, status: 200, attempt: 3, sentAt: expect.any(Number) },
     ])
     expect(receiver.events().map((received) => received.id)).toEqual([event.id, event.id, event.id])
+    const [first, second, third] = simulator.deliveries.map((delivery) => delivery.sentAt)
+    expect(second).toBeGreaterThan(first)
+    expect(third).toBeGreaterThan(second)
   })
 
   it("gives up after the last retry delay, and records network errors", async () => {
