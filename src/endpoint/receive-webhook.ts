@@ -84,8 +84,9 @@ async function verifyWithProvider(
   logger: Logger
 ) {
   try {
+    // Without its `pp_` prefix: Medusa before 2.13 prefixes the id it is given unconditionally.
     return await paymentModule.getWebhookActionAndData({
-      provider: providerId,
+      provider: providerId.replace(/^pp_/, ""),
       payload: {
         data: (webhook.body ?? {}) as Record<string, unknown>,
         rawData: webhook.rawBody,
