@@ -84,7 +84,7 @@ async function verifyWithProvider(
   logger: Logger
 ) {
   try {
-    // Without its `pp_` prefix: Medusa before 2.13 prefixes the id it is given unconditionally.
+    // Without its `pp_` prefix: older Medusa releases (2.12.6 and 2.13.0 among them) prefix the id they get.
     return await paymentModule.getWebhookActionAndData({
       provider: providerId.replace(/^pp_/, ""),
       payload: {
