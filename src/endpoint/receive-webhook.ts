@@ -68,7 +68,8 @@ export async function receivePaymentWebhook(
   try {
     events = batched
       ? await provider.getWebhookEvents(payload)
-      : [await paymentModule.getWebhookActionAndData({ provider: providerId, payload })]
+      : // Without its `pp_` prefix: older Medusa releases (2.12.6 and 2.13.0 among them) prefix the id they get.
+        [await paymentModule.getWebhookActionAndData({ provider: providerId.replace(/^pp_/, ""), payload })]
   } catch (error) {
     throw toVerificationError(error, logger, providerId)
   }
