@@ -1,5 +1,6 @@
 import http from "node:http"
 import { hmacValidator, Types } from "@adyen/api-library"
+import { PendingWork } from "../pending-work"
 
 /** A notification item as Adyen sends it (the library's type, so a wrong field fails to compile). */
 export type NotificationRequestItem = Types.notification.NotificationRequestItem
@@ -73,11 +74,8 @@ export const itemEventId = (item: UnsignedItem) => `${item.eventCode}:${item.psp
 export class NotificationDispatcher {
   private options: Required<NotificationDeliveryOptions> = DEFAULT_NOTIFICATION_DELIVERY
   private buffered: UnsignedItem[][] = []
-  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly work = new PendingWork()
   private readonly requests = new Set<http.ClientRequest>()
-  private pending = 0
-  private idleWaiters: Array<() => void> = []
-  private stopped = false
   private held = false
 
   /** `endpoints` is read at delivery time; `record` is told about every finished attempt. */
@@ -102,7 +100,7 @@ export class NotificationDispatcher {
       return
     }
     if (this.buffered.length === 0) {
-      this.schedule(this.options.batchWindowMs, () => this.flush())
+      this.work.schedule(this.options.batchWindowMs, () => this.flush())
     }
     this.buffered.push(items)
   }
@@ -120,18 +118,13 @@ export class NotificationDispatcher {
 
   /** Resolves once nothing is buffered (except while held), scheduled or in flight. */
   idle(): Promise<void> {
-    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve))
+    return this.work.idle()
   }
 
   /** Cancels scheduled attempts and aborts those in flight; later `dispatch` calls do nothing. */
   async stop(): Promise<void> {
-    this.stopped = true
+    this.work.cancel()
     this.buffered = []
-    for (const timer of this.timers) {
-      clearTimeout(timer)
-      this.release()
-    }
-    this.timers.clear()
     for (const request of this.requests) {
       request.destroy()
     }
@@ -159,14 +152,14 @@ export class NotificationDispatcher {
     for (const endpoint of this.endpoints()) {
       const body = JSON.stringify(notificationRequestBody(items.map((item) => signNotificationItem(item, endpoint.hmacKey))))
       for (let copy = 0; copy < copies; copy += 1) {
-        this.schedule(0, () => this.attempt(items.map(itemEventId), body, endpoint.url, 1))
+        this.work.schedule(0, () => this.attempt(items.map(itemEventId), body, endpoint.url, 1))
       }
     }
   }
 
   private attempt(eventIds: string[], body: string, url: string, attempt: number): void {
     let status: number | "error" = "error"
-    this.pending += 1
+    this.work.hold()
     const request = http.request(new URL(url), {
       method: "POST",
       agent: false,
@@ -188,40 +181,16 @@ export class NotificationDispatcher {
     })
     request.on("close", () => {
       this.requests.delete(request)
-      if (!this.stopped) {
+      if (!this.work.stopped) {
         this.record({ eventIds, url, status, attempt })
         const delay = this.options.retryDelaysMs[attempt - 1]
         if ((status === "error" || status < 200 || status >= 300) && delay !== undefined) {
-          this.schedule(delay, () => this.attempt(eventIds, body, url, attempt + 1))
+          this.work.schedule(delay, () => this.attempt(eventIds, body, url, attempt + 1))
         }
       }
-      this.release()
+      this.work.release()
     })
     request.end(body)
   }
 
-  private schedule(delayMs: number, task: () => void): void {
-    if (this.stopped) {
-      return
-    }
-    this.pending += 1
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      try {
-        task()
-      } finally {
-        this.release()
-      }
-    }, delayMs)
-    this.timers.add(timer)
-  }
-
-  private release(): void {
-    this.pending -= 1
-    if (this.pending === 0) {
-      const waiters = this.idleWaiters
-      this.idleWaiters = []
-      waiters.forEach((resolve) => resolve())
-    }
-  }
 }

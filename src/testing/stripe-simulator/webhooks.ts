@@ -1,6 +1,7 @@
 import http from "node:http"
 import https from "node:https"
 import Stripe from "stripe"
+import { PendingWork } from "../pending-work"
 
 /** A URL that receives the simulator's events, and the `whsec_...` secret they are signed with. */
 export type SimulatorEndpoint = { url: string; secret: string }
@@ -44,11 +45,8 @@ export function signStripePayload(payload: string, secret: string, timestamp?: n
 export class WebhookDispatcher {
   private options: Required<DeliveryOptions> = DEFAULT_DELIVERY
   private buffered: Array<{ event: Stripe.Event; endpoints: SimulatorEndpoint[] }> = []
-  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly work = new PendingWork()
   private readonly requests = new Set<http.ClientRequest>()
-  private pending = 0
-  private idleWaiters: Array<() => void> = []
-  private stopped = false
 
   /** `record` is told about every finished attempt. */
   constructor(private readonly record: (delivery: DeliveryRecord) => void) {}
@@ -66,27 +64,19 @@ export class WebhookDispatcher {
     }
     this.buffered.push({ event, endpoints })
     if (this.buffered.length === 1) {
-      this.schedule(SHUFFLE_WINDOW_MIN_MS + Math.random() * SHUFFLE_WINDOW_SPREAD_MS, () => this.flushShuffled())
+      this.work.schedule(SHUFFLE_WINDOW_MIN_MS + Math.random() * SHUFFLE_WINDOW_SPREAD_MS, () => this.flushShuffled())
     }
   }
 
   /** Resolves once nothing is buffered, scheduled or in flight. */
   idle(): Promise<void> {
-    if (this.pending === 0) {
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+    return this.work.idle()
   }
 
   /** Cancels scheduled attempts and aborts those in flight; later `dispatch` calls do nothing. */
   async stop(): Promise<void> {
-    this.stopped = true
+    this.work.cancel()
     this.buffered = []
-    for (const timer of this.timers) {
-      clearTimeout(timer)
-      this.release()
-    }
-    this.timers.clear()
     for (const request of this.requests) {
       request.destroy()
     }
@@ -109,7 +99,7 @@ export class WebhookDispatcher {
     const copies = this.options.duplicate ? 2 : 1
     for (const endpoint of endpoints) {
       for (let copy = 0; copy < copies; copy += 1) {
-        this.schedule(this.options.delayMs, () => this.attempt(event, endpoint, 1))
+        this.work.schedule(this.options.delayMs, () => this.attempt(event, endpoint, 1))
       }
     }
   }
@@ -120,7 +110,7 @@ export class WebhookDispatcher {
     const transport = url.protocol === "https:" ? https : http
     let status: number | "error" = "error"
     const sentAt = Date.now()
-    this.pending += 1
+    this.work.hold()
     const request = transport.request(url, {
       method: "POST",
       agent: false,
@@ -143,13 +133,13 @@ export class WebhookDispatcher {
     })
     request.on("close", () => {
       this.requests.delete(request)
-      if (!this.stopped) {
+      if (!this.work.stopped) {
         this.record({ eventId: event.id, url: endpoint.url, status, attempt, sentAt })
         if (status === "error" || status < 200 || status >= 300) {
           this.retry(event, endpoint, attempt)
         }
       }
-      this.release()
+      this.work.release()
     })
     request.end(payload)
   }
@@ -157,32 +147,8 @@ export class WebhookDispatcher {
   private retry(event: Stripe.Event, endpoint: SimulatorEndpoint, failedAttempt: number): void {
     const delay = this.options.retryDelaysMs[failedAttempt - 1]
     if (delay !== undefined) {
-      this.schedule(delay, () => this.attempt(event, endpoint, failedAttempt + 1))
+      this.work.schedule(delay, () => this.attempt(event, endpoint, failedAttempt + 1))
     }
   }
 
-  private schedule(delayMs: number, task: () => void): void {
-    if (this.stopped) {
-      return
-    }
-    this.pending += 1
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      try {
-        task()
-      } finally {
-        this.release()
-      }
-    }, delayMs)
-    this.timers.add(timer)
-  }
-
-  private release(): void {
-    this.pending -= 1
-    if (this.pending === 0) {
-      const waiters = this.idleWaiters
-      this.idleWaiters = []
-      waiters.forEach((resolve) => resolve())
-    }
-  }
 }
