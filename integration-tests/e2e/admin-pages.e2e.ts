@@ -247,7 +247,11 @@ describe("the admin pages in a real browser", () => {
     await rows.first().click()
     await page.waitForURL(new RegExp(`/app/payment-webhooks/${paid.dead.rowId}$`))
     await expectText(page.locator("body"), paid.dead.eventId)
-    expect(await page.getByTestId("attempt").count()).toBe(MAX_ATTEMPTS)
+    // The attempts render once their part of the page has loaded: wait for them, then read.
+    await waitFor(async () => (await page.getByTestId("attempt").count()) === MAX_ATTEMPTS, {
+      timeoutMs: UI_TIMEOUT_MS,
+      what: `${MAX_ATTEMPTS} attempts in the timeline`,
+    })
     expect(await page.getByTestId("order-link").count()).toBe(0)
 
     await page.getByTestId("replay-button").click()
