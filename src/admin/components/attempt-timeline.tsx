@@ -1,15 +1,6 @@
 import { Badge, clx, Text } from "@medusajs/ui"
-import { formatDateTime, formatDuration, statusColor, statusLabel } from "../lib/format"
+import { dotClass, formatDateTime, formatDuration, statusColor, statusLabel } from "../lib/format"
 import type { PaymentWebhookAttempt } from "../lib/types"
-
-const DOT: Record<string, string> = {
-  green: "bg-ui-tag-green-icon",
-  red: "bg-ui-tag-red-icon",
-  blue: "bg-ui-tag-blue-icon",
-  orange: "bg-ui-tag-orange-icon",
-  grey: "bg-ui-tag-neutral-icon",
-  purple: "bg-ui-tag-purple-icon",
-}
 
 const TRIGGERS: Record<PaymentWebhookAttempt["trigger"], string> = {
   automatic: "Automatic",
@@ -40,7 +31,7 @@ export const AttemptTimeline = ({ attempts }: { attempts: PaymentWebhookAttempt[
         return (
           <li key={attempt.id} className="grid grid-cols-[20px_1fr] gap-x-2" data-testid="attempt" data-result={attempt.result}>
             <div className="flex flex-col items-center">
-              <span className={clx("mt-1.5 size-2.5 shrink-0 rounded-full", DOT[resultColor(attempt.result)])} />
+              <span className={clx("mt-1.5 size-2.5 shrink-0 rounded-full", dotClass(resultColor(attempt.result)))} />
               {index < newestFirst.length - 1 && <span className="bg-ui-border-strong my-1 w-px flex-1" />}
             </div>
             <div className="flex flex-col gap-y-1 pb-5">

@@ -1,15 +1,6 @@
 import { clx, Text } from "@medusajs/ui"
-import { statusColor, statusLabel } from "../lib/format"
+import { dotClass, statusColor, statusLabel } from "../lib/format"
 import { PAYMENT_WEBHOOK_STATUSES, type PaymentWebhookStatus } from "../lib/types"
-
-const DOT: Record<string, string> = {
-  green: "bg-ui-tag-green-icon",
-  red: "bg-ui-tag-red-icon",
-  blue: "bg-ui-tag-blue-icon",
-  orange: "bg-ui-tag-orange-icon",
-  grey: "bg-ui-tag-neutral-icon",
-  purple: "bg-ui-tag-purple-icon",
-}
 
 type Props = {
   summary: Record<PaymentWebhookStatus, number> | undefined
@@ -40,7 +31,7 @@ export const StatusSummary = ({ summary, selected, onSelect }: Props) => (
             alarming && "bg-ui-tag-red-bg text-ui-tag-red-text hover:bg-ui-tag-red-bg-hover"
           )}
         >
-          <span className={clx("size-2 rounded-full", DOT[statusColor(status)])} />
+          <span className={clx("size-2 rounded-full", dotClass(statusColor(status)))} />
           <Text size="small" leading="compact" weight="plus" className={clx(alarming && "text-ui-tag-red-text")}>
             {statusLabel(status)}
           </Text>

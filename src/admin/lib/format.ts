@@ -13,6 +13,20 @@ const STATUS_COLORS: Record<PaymentWebhookStatus, BadgeColor> = {
   dead: "red",
 }
 
+const DOT_CLASSES: Record<BadgeColor, string> = {
+  green: "bg-ui-tag-green-icon",
+  red: "bg-ui-tag-red-icon",
+  blue: "bg-ui-tag-blue-icon",
+  orange: "bg-ui-tag-orange-icon",
+  grey: "bg-ui-tag-neutral-icon",
+  purple: "bg-ui-tag-purple-icon",
+}
+
+/** The class of a coloured dot (status summary, timeline) in a badge colour. */
+export function dotClass(color: BadgeColor): string {
+  return DOT_CLASSES[color]
+}
+
 /** The badge color of a row's status: dead red, failed orange, processed green. */
 export function statusColor(status: string): BadgeColor {
   return STATUS_COLORS[status as PaymentWebhookStatus] ?? "grey"

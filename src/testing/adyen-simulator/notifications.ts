@@ -75,7 +75,6 @@ export class NotificationDispatcher {
   private options: Required<NotificationDeliveryOptions> = DEFAULT_NOTIFICATION_DELIVERY
   private buffered: UnsignedItem[][] = []
   private readonly work = new PendingWork()
-  private readonly requests = new Set<http.ClientRequest>()
   private held = false
 
   /** `endpoints` is read at delivery time; `record` is told about every finished attempt. */
@@ -125,9 +124,6 @@ export class NotificationDispatcher {
   async stop(): Promise<void> {
     this.work.cancel()
     this.buffered = []
-    for (const request of this.requests) {
-      request.destroy()
-    }
     await this.idle()
   }
 
@@ -158,8 +154,6 @@ export class NotificationDispatcher {
   }
 
   private attempt(eventIds: string[], body: string, url: string, attempt: number): void {
-    let status: number | "error" = "error"
-    this.work.hold()
     const request = http.request(new URL(url), {
       method: "POST",
       agent: false,
@@ -170,27 +164,13 @@ export class NotificationDispatcher {
         "User-Agent": "Adyen HttpClient 1.0",
       },
     })
-    this.requests.add(request)
-    request.on("response", (response) => {
-      status = response.statusCode ?? "error"
-      response.resume()
-    })
-    request.on("timeout", () => request.destroy())
-    request.on("error", () => {
-      status = "error"
-    })
-    request.on("close", () => {
-      this.requests.delete(request)
-      if (!this.work.stopped) {
-        this.record({ eventIds, url, status, attempt })
-        const delay = this.options.retryDelaysMs[attempt - 1]
-        if ((status === "error" || status < 200 || status >= 300) && delay !== undefined) {
-          this.work.schedule(delay, () => this.attempt(eventIds, body, url, attempt + 1))
-        }
+    this.work.send(request, body, (status) => {
+      this.record({ eventIds, url, status, attempt })
+      const delay = this.options.retryDelaysMs[attempt - 1]
+      if ((status === "error" || status < 200 || status >= 300) && delay !== undefined) {
+        this.work.schedule(delay, () => this.attempt(eventIds, body, url, attempt + 1))
       }
-      this.work.release()
     })
-    request.end(body)
   }
 
 }

@@ -46,7 +46,6 @@ export class WebhookDispatcher {
   private options: Required<DeliveryOptions> = DEFAULT_DELIVERY
   private buffered: Array<{ event: Stripe.Event; endpoints: SimulatorEndpoint[] }> = []
   private readonly work = new PendingWork()
-  private readonly requests = new Set<http.ClientRequest>()
 
   /** `record` is told about every finished attempt. */
   constructor(private readonly record: (delivery: DeliveryRecord) => void) {}
@@ -77,9 +76,6 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.work.cancel()
     this.buffered = []
-    for (const request of this.requests) {
-      request.destroy()
-    }
     await this.idle()
   }
 
@@ -108,9 +104,7 @@ export class WebhookDispatcher {
     const payload = JSON.stringify(event, null, 2)
     const url = new URL(endpoint.url)
     const transport = url.protocol === "https:" ? https : http
-    let status: number | "error" = "error"
     const sentAt = Date.now()
-    this.work.hold()
     const request = transport.request(url, {
       method: "POST",
       agent: false,
@@ -122,26 +116,12 @@ export class WebhookDispatcher {
         "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
       },
     })
-    this.requests.add(request)
-    request.on("response", (response) => {
-      status = response.statusCode ?? "error"
-      response.resume()
-    })
-    request.on("timeout", () => request.destroy())
-    request.on("error", () => {
-      status = "error"
-    })
-    request.on("close", () => {
-      this.requests.delete(request)
-      if (!this.work.stopped) {
-        this.record({ eventId: event.id, url: endpoint.url, status, attempt, sentAt })
-        if (status === "error" || status < 200 || status >= 300) {
-          this.retry(event, endpoint, attempt)
-        }
+    this.work.send(request, payload, (status) => {
+      this.record({ eventId: event.id, url: endpoint.url, status, attempt, sentAt })
+      if (status === "error" || status < 200 || status >= 300) {
+        this.retry(event, endpoint, attempt)
       }
-      this.work.release()
     })
-    request.end(payload)
   }
 
   private retry(event: Stripe.Event, endpoint: SimulatorEndpoint, failedAttempt: number): void {
