@@ -18,7 +18,12 @@ module.exports = {
   globalSetup: "<rootDir>/integration-tests/global-setup.js",
   globalTeardown: "<rootDir>/integration-tests/global-teardown.js",
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/src/**/__tests__/**/*.spec.ts"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/src/**/__tests__/**/*.spec.ts"],
+      setupFiles: ["<rootDir>/jest.unit-setup.js"],
+    },
     {
       ...common,
       displayName: "integration",

@@ -114,7 +114,7 @@ export async function settleInbox(
   container: MedusaContainer,
   sessionId: string,
   expectedRows: number,
-  { timeoutMs = 45_000 } = {}
+  { timeoutMs = 60_000 } = {}
 ): Promise<{ rows: PaymentWebhookEventDTO[]; recoveryRuns: number }> {
   const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
   const deadline = Date.now() + timeoutMs

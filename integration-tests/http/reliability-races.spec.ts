@@ -129,8 +129,11 @@ medusaIntegrationTestRunner({
 
       expect(await countCartOrders(container(), round.cart.id)).toBe(1)
       const order = await getCartOrder(container(), round.cart.id)
-      expect(round.storefront.status).toBe(200)
-      expect(round.storefront.data).toMatchObject({ type: "order", order: { id: order!.id } })
+      // Status and body together, so a failure shows what the storefront was told.
+      expect({ status: round.storefront.status, data: round.storefront.data }).toMatchObject({
+        status: 200,
+        data: { type: "order", order: { id: order!.id } },
+      })
       expect(order!.payment_collections[0].payments).toHaveLength(1)
       expect(Number(round.payment!.amount)).toBe(Number(round.cart.total))
       expect(round.payment!.canceled_at).toBeFalsy()
