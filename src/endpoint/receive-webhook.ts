@@ -131,11 +131,12 @@ function inboxRowOf(
   const actionable =
     action !== PaymentActions.NOT_SUPPORTED && (facts.session_id !== null || details.needs_resolution === true)
   const key = webhookEventKey(details.event_id, webhook.rawBody)
-  // Items of one body share its hash: without an event id, an item is also keyed by its position.
-  const keyedByBody = key === webhookEventKey(undefined, webhook.rawBody)
+  // Items of one body share its hash: without an event id, an item is also keyed by its position
+  // (the body is hashed again only for a batch; a single delivery's key is final either way).
+  const keyedByBody = batch && key === webhookEventKey(undefined, webhook.rawBody)
   return {
     provider_id: providerId,
-    event_key: batch && keyedByBody ? `${key}#${batch.index}` : key,
+    event_key: keyedByBody ? `${key}#${batch.index}` : key,
     ...facts,
     // The verified delivery as parsed, beside what the provider made of it: audit and replay.
     payload: { action, data: details, event: webhook.body ?? null, ...(batch && { batch }) },
