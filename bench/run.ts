@@ -51,9 +51,11 @@ const APP_DIRS: Record<AppName, string> = {
 const PROFILE = process.env.BENCH_PROFILE === "true"
 const PROFILE_DIR = path.join(ROOT, "bench", "profiles")
 
-type AppName = "stock" | "plugin"
+/** The two apps of a run. */
+export type AppName = "stock" | "plugin"
 
-interface AppResult {
+/** What one app measured. */
+export interface AppResult {
   rssWarm: number
   rssAfter: number
   closed: LoadResult
@@ -145,8 +147,9 @@ function rssOf(app: ChildApp): number {
 }
 
 /**
- * CPU time (ms, user + system) the app's processes have used so far. Unlike wall time, what a piece
- * of work costs in CPU hardly changes when other processes load the machine.
+ * CPU time (ms, user + system) the app's processes have used so far. What a piece of work costs in
+ * CPU moves far less than its wall time when other processes load the machine (a third at load 20
+ * on 2 cores, against a hundredfold for latencies).
  */
 function cpuMsOf(app: ChildApp): number {
   // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
@@ -433,7 +436,8 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : "-")
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`
 const ratio = (plugin: number, stock: number) => (stock ? `${(plugin / stock).toFixed(2)}x` : "-")
 
-function report(results: Record<AppName, AppResult>, minutes: number): string {
+/** The `bench:run` section of RESULTS.md for a run of both apps. */
+export function report(results: Record<AppName, AppResult>, minutes: number): string {
   const { stock, plugin } = results
   const cpus = os.cpus()
   const loads = [...stock.load, ...plugin.load]
@@ -532,7 +536,7 @@ ${(["stock", "plugin"] as const)
 ${PLAN.saturation} checkouts confirmed ${CONFIRM_CONCURRENCY} at a time; payments/s = orders / (last order - first confirm);
 "processing" = orders / (last order - first order), which leaves out stock's fixed 5 s delay.
 RSS: all processes of the app, after warm-up (${PLAN.warmUp} events and 5 checkouts) and after ${PLAN.memoryEvents} more events.
-CPU time (user + system, all processes of the app; it hardly depends on what else loads the machine): per event
+CPU time (user + system, all processes of the app; it moves far less than wall time when other work loads the machine): per event
 of the closed loop (stock's deferred verification included) and per payment at saturation.
 
 | app | orders | payments/s | processing payments/s | RSS after warm-up | RSS after ${PLAN.memoryEvents} events | CPU ms per event | CPU ms per payment |
@@ -671,7 +675,9 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error.stack ?? error}\n`)
-  process.exitCode = 1
-})
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`)
+    process.exitCode = 1
+  })
+}
