@@ -1,4 +1,10 @@
-import type { IPaymentModuleService, Logger, MedusaContainer, WebhookActionResult } from "@medusajs/framework/types"
+import type {
+  IPaymentModuleService,
+  IPaymentProvider,
+  Logger,
+  MedusaContainer,
+  WebhookActionResult,
+} from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, PaymentActions } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../modules/payment-webhooks/service"
@@ -44,9 +50,12 @@ export interface WebhookReceipt {
 /**
  * Verifies a delivery through the provider (it checks the signature and maps the event), then stores
  * it in the inbox. A provider with `getWebhookEvents` is asked for every event of the delivery, and
- * they are stored in one transaction; otherwise the Payment Module's `getWebhookActionAndData` gives
- * the one event. Throws a `WebhookHttpError` - with nothing stored - when the provider is unknown,
- * rejects the delivery (or any item of a batch), or the inbox cannot be written.
+ * they are stored in one transaction; otherwise its `getWebhookActionAndData` gives the one event.
+ * The provider is the instance the Payment Module registered, asked directly: the module's own
+ * `getWebhookActionAndData` only looks it up, after opening a database context that this path never
+ * uses (a forked entity manager per delivery). Throws a `WebhookHttpError` - with nothing stored -
+ * when the provider is unknown, rejects the delivery (or any item of a batch), or the inbox cannot
+ * be written.
  */
 export async function receivePaymentWebhook(
   scope: MedusaContainer,
@@ -57,7 +66,7 @@ export async function receivePaymentWebhook(
   await assertProviderRegistered(paymentModule, providerId)
 
   const logger = scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const provider = paymentProviderOf(scope, providerId)
+  const provider = paymentProviderOf(scope, providerId) as IPaymentProvider
   const batched = canReceiveWebhookBatches(provider)
   const payload = {
     data: (webhook.body ?? {}) as Record<string, unknown>,
@@ -66,10 +75,7 @@ export async function receivePaymentWebhook(
   }
   let events: WebhookActionResult[]
   try {
-    events = batched
-      ? await provider.getWebhookEvents(payload)
-      : // Without its `pp_` prefix: older Medusa releases (2.12.6 and 2.13.0 among them) prefix the id they get.
-        [await paymentModule.getWebhookActionAndData({ provider: providerId.replace(/^pp_/, ""), payload })]
+    events = batched ? await provider.getWebhookEvents(payload) : [await provider.getWebhookActionAndData(payload)]
   } catch (error) {
     throw toVerificationError(error, logger, providerId)
   }
@@ -125,11 +131,12 @@ function inboxRowOf(
   const actionable =
     action !== PaymentActions.NOT_SUPPORTED && (facts.session_id !== null || details.needs_resolution === true)
   const key = webhookEventKey(details.event_id, webhook.rawBody)
-  // Items of one body share its hash: without an event id, an item is also keyed by its position.
-  const keyedByBody = key === webhookEventKey(undefined, webhook.rawBody)
+  // Items of one body share its hash: without an event id, an item is also keyed by its position
+  // (the body is hashed again only for a batch; a single delivery's key is final either way).
+  const keyedByBody = batch && key === webhookEventKey(undefined, webhook.rawBody)
   return {
     provider_id: providerId,
-    event_key: batch && keyedByBody ? `${key}#${batch.index}` : key,
+    event_key: keyedByBody ? `${key}#${batch.index}` : key,
     ...facts,
     // The verified delivery as parsed, beside what the provider made of it: audit and replay.
     payload: { action, data: details, event: webhook.body ?? null, ...(batch && { batch }) },

@@ -106,27 +106,24 @@ class PaymentWebhooksModuleService extends MedusaService({
    * Outside a caller's transaction, deliveries that arrive while another is being written are
    * written together, as one statement and one commit (`GroupCommit`); each caller still gets its
    * answer only once its own row is committed. The row comes back without its payload.
+   *
+   * Outside a transaction it writes through the module's connection itself: every delivery calls
+   * this, and an entity manager of its own (`@InjectManager`) would be forked for each and never used.
    */
-  @InjectManager()
   async recordEvent(
     input: RecordWebhookEventInput,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<RecordWebhookEventResult> {
-    const knex = knexOf(sharedContext)
     if (sharedContext.transactionManager) {
-      const [result] = await this.insertEvents(knex, [input])
+      const [result] = await this.insertEvents(knexOf(sharedContext), [input])
       return result
     }
-    return this.groupCommit_.submit({ knex, input })
+    return this.groupCommit_.submit(input)
   }
 
-  private readonly groupCommit_ = new GroupCommit<{ knex: Knex; input: RecordWebhookEventInput }, RecordWebhookEventResult>(
-    (items) =>
-      this.insertEvents(
-        items[0].knex,
-        items.map((item) => item.input)
-      ),
-    ({ input }) => rowKey(input)
+  private readonly groupCommit_ = new GroupCommit<RecordWebhookEventInput, RecordWebhookEventResult>(
+    (inputs) => this.insertEvents((this.container_.manager as ManagerLike).getKnex(), inputs),
+    rowKey
   )
 
   /**
