@@ -77,46 +77,49 @@ function log(message: string) {
   process.stderr.write(`[sizing ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
 }
 
-/** CPU time (clock ticks, user + system) of every process in the process groups `groups`. */
-function cpuTicksOfGroups(groups: number[]): Map<number, number> {
-  const ticks = new Map<number, number>()
+/** A process: its CPU time in clock ticks (user + system), also counting its children that ended (`withEnded`). */
+interface ProcessTicks {
+  pid: number
+  parent: number
+  group: number
+  ticks: number
+  withEnded: number
+}
+
+/** Every process on the machine. */
+function processes(): ProcessTicks[] {
+  const found: ProcessTicks[] = []
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) {
       continue
     }
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8")
+      // After the command: state, ppid, pgrp, ... utime, stime, cutime, cstime (14th to 17th field of the line).
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      // After the command: state, ppid, pgrp, ... utime (14th field of the line), stime (15th).
-      const group = Number(fields[2])
-      if (groups.includes(group)) {
-        ticks.set(group, (ticks.get(group) ?? 0) + Number(fields[11]) + Number(fields[12]))
-      }
+      const own = Number(fields[11]) + Number(fields[12])
+      found.push({ pid: Number(entry), parent: Number(fields[1]), group: Number(fields[2]), ticks: own, withEnded: own + Number(fields[13]) + Number(fields[14]) })
     } catch {
       // the process ended meanwhile
+    }
+  }
+  return found
+}
+
+/**
+ * CPU ticks by process group for `groups` (each app's process tree), and under the key -1 the
+ * Postgres server's: the postmaster with every backend that ended (a backend's time goes to the
+ * postmaster when it exits, so closed connections are not lost) and every backend still running.
+ */
+function cpuTicks(groups: number[], postmaster: number): Map<number, number> {
+  const ticks = new Map<number, number>()
+  for (const { pid, parent, group, ticks: own, withEnded } of processes()) {
+    const key = pid === postmaster || parent === postmaster ? -1 : groups.includes(group) ? group : undefined
+    if (key !== undefined) {
+      ticks.set(key, (ticks.get(key) ?? 0) + (pid === postmaster ? withEnded : own))
     }
   }
   return ticks
-}
-
-/** CPU ticks of the Postgres server: the postmaster and every backend it forked. */
-function postgresTicks(postmaster: number): number {
-  let total = 0
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) {
-      continue
-    }
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8")
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      if (Number(entry) === postmaster || Number(fields[1]) === postmaster) {
-        total += Number(fields[11]) + Number(fields[12])
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total
 }
 
 async function snapshot(db: Client, groups: number[], postmaster: number): Promise<Snapshot> {
@@ -124,9 +127,7 @@ async function snapshot(db: Client, groups: number[], postmaster: number): Promi
     `SELECT xact_commit::bigint AS commits, pg_current_wal_lsn()::text AS wal FROM pg_stat_database WHERE datname = $1`,
     [DATABASE]
   )
-  const cpu = cpuTicksOfGroups(groups)
-  cpu.set(-1, postgresTicks(postmaster))
-  return { at: performance.now(), commits: Number(rows[0].commits), wal: rows[0].wal, cpu }
+  return { at: performance.now(), commits: Number(rows[0].commits), wal: rows[0].wal, cpu: cpuTicks(groups, postmaster) }
 }
 
 const ticksToMs = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND
