@@ -26,7 +26,7 @@ function panel(title: string, bars: Bar[], x0: number, unit: string): string {
   const out = [`<text x="${x0 + MARGIN.left}" y="18" font-size="13" font-weight="bold">${escape(title)}</text>`]
   out.push(`<line x1="${x0 + MARGIN.left}" y1="${MARGIN.top + plotH}" x2="${x0 + MARGIN.left + plotW}" y2="${MARGIN.top + plotH}" stroke="#999"/>`)
   bars.forEach((bar, index) => {
-    const value = Number.isFinite(bar.value) ? bar.value : 0
+    const value = Number.isFinite(bar.value) ? Math.max(0, bar.value) : 0
     const h = (value / max) * plotH
     const x = x0 + MARGIN.left + index * slot + slot * 0.15
     const y = MARGIN.top + plotH - h
