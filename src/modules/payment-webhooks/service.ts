@@ -38,6 +38,10 @@ type Knex = {
 type ManagerLike = { getKnex: () => Knex; getTransactionContext?: () => Knex | undefined }
 
 const EVENTS = "payment_webhook_event"
+/**
+ * Statements on attempts always say `deleted_at IS NULL`: their only index on `event_id` (unique with
+ * `attempt`) is partial on it, and without the condition Postgres reads every attempt ever recorded.
+ */
 const ATTEMPTS = "payment_webhook_attempt"
 const CHECKS = "payment_session_check"
 
@@ -226,7 +230,7 @@ class PaymentWebhooksModuleService extends MedusaService({
           RETURNING event.*, previous.status AS previous_status
        ), abandoned AS (
          UPDATE ${ATTEMPTS} SET ended_at = now(), result = 'abandoned', updated_at = now()
-          WHERE event_id IN (SELECT id FROM claimed) AND ended_at IS NULL
+          WHERE event_id IN (SELECT id FROM claimed) AND deleted_at IS NULL AND ended_at IS NULL
        ), opened AS (
          INSERT INTO ${ATTEMPTS} (id, event_id, attempt, worker, started_at, result, "trigger", requested_by)
          SELECT ?, id, attempts, ?, now(), 'running',
@@ -359,7 +363,7 @@ class PaymentWebhooksModuleService extends MedusaService({
          UPDATE ${ATTEMPTS}
             SET ended_at = now(), updated_at = now(), error = ?, outcome = ?,
                 result = CASE WHEN EXISTS (SELECT 1 FROM finished) THEN ? ELSE 'lease_lost' END
-          WHERE event_id = ? AND attempt = ? AND (ended_at IS NULL OR result = 'abandoned')
+          WHERE event_id = ? AND attempt = ? AND deleted_at IS NULL AND (ended_at IS NULL OR result = 'abandoned')
        )
        SELECT * FROM finished`,
       [
@@ -504,7 +508,7 @@ class PaymentWebhooksModuleService extends MedusaService({
           WHERE deleted_at IS NULL AND status IN ('processed', 'ignored') AND processed_at < ?
           ORDER BY processed_at LIMIT ?
        ), attempts AS (
-         DELETE FROM ${ATTEMPTS} WHERE event_id IN (SELECT id FROM expired)
+         DELETE FROM ${ATTEMPTS} WHERE event_id IN (SELECT id FROM expired) AND deleted_at IS NULL
        ), deleted AS (
          DELETE FROM ${EVENTS} WHERE id IN (SELECT id FROM expired) RETURNING id
        )
