@@ -99,7 +99,7 @@ medusaIntegrationTestRunner({
 
       expect(refunded.refunds).toHaveLength(1)
       expect(Number(refunded.refunds![0].amount)).toBe(2)
-      expect(refunded.refunds![0].metadata).toMatchObject({ provider_refund_id: refund.id })
+      expect((refunded.refunds![0] as { metadata?: Record<string, unknown> }).metadata).toMatchObject({ provider_refund_id: refund.id })
       // charge.refunded, refund.created and refund.updated all name the refund; it is recorded once.
       const refundRows = rows.filter((row) => row.action === "refunded")
       expect(refundRows.length).toBeGreaterThanOrEqual(3)
