@@ -40,23 +40,5 @@ export function useStripeSimulator(env: Record<string, string> = {}): StripeHarn
   return harness
 }
 
-/** Polls `probe` until it returns a truthy value (returned) or `timeoutMs` passes (throws). */
-export async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  { timeoutMs = 20_000, intervalMs = 100, what = "condition" } = {}
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe()
-      if (value) {
-        return value
-      }
-    } catch (error) {
-      last = error
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs))
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`)
-}
+/** The test kit's bounded wait (`waitFor(probe, { timeoutMs, what })`), shared with shops. */
+export { waitFor } from "../../src/testing/shop-kit/wait"

@@ -43,6 +43,16 @@ medusaIntegrationTestRunner({
 
     const rowsOf = (rows: PaymentWebhookEventDTO[], type: string) => rows.filter((row) => row.event_type === type)
 
+    /** The order's payment once it has `what` (its captures or its refunds). */
+    const paymentWith = (cartId: string, what: "captures" | "refunds") =>
+      waitFor(
+        async () => {
+          const current = paymentOf((await getCartOrder(getContainer(), cartId))!)
+          return current[what]?.length ? current : null
+        },
+        { what: `the payment's ${what} in Medusa` }
+      )
+
     it("a canceled authorized payment: charge.refunded is processed as a release, no Medusa refund", async () => {
       const { cart, paymentSession, paymentIntentId } = await authorizedOrder()
 
@@ -68,13 +78,7 @@ medusaIntegrationTestRunner({
 
       await harness.stripe.paymentIntents.capture(paymentIntentId, { amount_to_capture: capturedCents })
       await harness.sim.idle()
-      const captured = await waitFor(
-        async () => {
-          const current = paymentOf((await getCartOrder(getContainer(), cart.id))!)
-          return current.captures?.length ? current : null
-        },
-        { what: "the partial capture in Medusa" }
-      )
+      const captured = await paymentWith(cart.id, "captures")
       let rows = await settledInboxRows(getContainer(), paymentSession.id)
       expect(Number(captured.captures![0].amount)).toBe(capturedCents / 100)
       // The release may arrive before payment_intent.succeeded; then it records the capture ("captured ..., released 5 ...").
@@ -88,13 +92,7 @@ medusaIntegrationTestRunner({
 
       const refund = await harness.sim.refundFromDashboard(paymentIntentId, 200)
       await harness.sim.idle()
-      const refunded = await waitFor(
-        async () => {
-          const current = paymentOf((await getCartOrder(getContainer(), cart.id))!)
-          return current.refunds?.length ? current : null
-        },
-        { what: "the dashboard refund in Medusa" }
-      )
+      const refunded = await paymentWith(cart.id, "refunds")
       rows = await settledInboxRows(getContainer(), paymentSession.id)
 
       expect(refunded.refunds).toHaveLength(1)

@@ -18,7 +18,7 @@ const APP_DIR = path.join(WORK_DIR, "app")
 jest.setTimeout(15 * 60 * 1000)
 
 /** The README's blocks marked `<!-- shop-test-kit: <file> -->`, by file. */
-export function readmeExampleFiles(readme: string): Record<string, string> {
+function readmeExampleFiles(readme: string): Record<string, string> {
   const files: Record<string, string> = {}
   const marked = /<!-- shop-test-kit: (\S+) -->\n```ts\n([\s\S]*?)\n```/g
   for (const [, file, source] of readme.matchAll(marked)) {

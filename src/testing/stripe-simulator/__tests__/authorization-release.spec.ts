@@ -118,5 +118,7 @@ describe("Stripe simulator: released authorizations", () => {
       [refund.id, 1200],
       [release.id, 2000],
     ])
+    await harness.stripe.refunds.create({ payment_intent: intent.id })
+    expect(await harness.stripe.charges.retrieve(latest.id)).toMatchObject({ amount_refunded: 5000, refunded: true })
   })
 })
