@@ -40,28 +40,5 @@ export function useStripeSimulator(env: Record<string, string> = {}): StripeHarn
   return harness
 }
 
-/**
- * Polls `probe` until it returns a truthy value (returned) or `timeoutMs` passes (throws, naming `what`).
- * The default bound is generous (60 s) on purpose: a wait returns as soon as the state is there, so the
- * bound only matters when something is wrong, and a loaded 2-core machine (the suite runs two jest
- * workers, each with a Medusa app) can take many seconds for one payment-to-order.
- */
-export async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  { timeoutMs = 60_000, intervalMs = 100, what = "condition" } = {}
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe()
-      if (value) {
-        return value
-      }
-    } catch (error) {
-      last = error
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs))
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`)
-}
+/** The test kit's bounded wait (`waitFor(probe, { timeoutMs, what })`), shared with shops. */
+export { waitFor } from "../../src/testing/shop-kit/wait"

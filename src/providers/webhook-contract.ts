@@ -68,6 +68,12 @@ export interface PaymentWebhookData {
   refunds?: PaymentWebhookRefund[]
   /** `refunded`: what the provider captured in total, so a refund arriving first can record it. */
   captured_amount?: number
+  /**
+   * `refunded`: what the event gave back of an authorization that was never captured (a canceled
+   * authorized payment, the rest of a partial capture). Not a refund: keep it out of `refunds`; the
+   * inbox row's outcome names it, and no Medusa refund is recorded for it.
+   */
+  released_amount?: number
   /** `disputed`: the dispute. */
   dispute?: PaymentWebhookDispute
   /**

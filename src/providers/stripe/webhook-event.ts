@@ -47,6 +47,11 @@ export type StripeWebhookData = WebhookEventFacts & {
   refunds?: WebhookRefund[]
   /** `refunded` only: what Stripe captured on the charge, so a refund arriving first can record it. */
   captured_amount?: number
+  /**
+   * `refunded` only: what the event's refunds gave back of an authorization that was never captured (a
+   * canceled authorized payment, or the rest of a partial capture). Not a refund: left out of `refunds`.
+   */
+  released_amount?: number
   /** `disputed` only. */
   dispute?: WebhookDispute
   /**
@@ -114,7 +119,16 @@ type LooseEventObject = {
 }
 
 /** What `data` says beyond the event, the session and the payment: the amount and the refund or dispute. */
-type ObjectDetails = Pick<StripeWebhookData, "amount" | "refund" | "refunds" | "dispute" | "captured_amount">
+type ObjectDetails = Pick<
+  StripeWebhookData,
+  "amount" | "refund" | "refunds" | "dispute" | "captured_amount" | "released_amount"
+>
+
+/**
+ * The first API version whose partial captures and cancels no longer create a Refund for the released
+ * authorization (Stripe's changelog: "Partially capturing or canceling payments no longer creates a Refund").
+ */
+const RELEASES_WITHOUT_REFUND_SINCE = "2025-03-31"
 
 const idOf = (value: string | { id: string } | null): string | null =>
   typeof value === "string" ? value : value?.id ?? null
@@ -164,7 +178,8 @@ export function lookupsFor(event: Stripe.Event): StripeLookups {
       return {
         ...NO_LOOKUPS,
         paymentIntent: tagged ? null : intentId,
-        chargeRefunds: embeddedRefundsOf(object) ? null : object.id,
+        // What an uncaptured charge lists was all released: the charge itself says how much.
+        chargeRefunds: embeddedRefundsOf(object) || !object.captured ? null : object.id,
       }
   }
 }
@@ -204,16 +219,18 @@ export function describeStripeEvent(event: Stripe.Event, found: StripeLookupResu
       session_id: sessionId,
       currency_code: object.currency.toLowerCase(),
       payment_intent_id: isIntent ? object.id : idOf(object.payment_intent),
-      ...detailsOf(event.type as StripeEventType, object, found),
+      ...detailsOf(event, object, found),
       ...(missing && { needs_resolution: true }),
     },
   }
 }
 
-function detailsOf(type: StripeEventType, object: EventObject, found: StripeLookupResults): ObjectDetails {
+function detailsOf(event: Stripe.Event, object: EventObject, found: StripeLookupResults): ObjectDetails {
   switch (object.object) {
-    case "payment_intent":
-      return { amount: fromStripeAmount(object[INTENT_AMOUNT_FIELD[type] ?? "amount"], object.currency) }
+    case "payment_intent": {
+      const field = INTENT_AMOUNT_FIELD[event.type as StripeEventType] ?? "amount"
+      return { amount: fromStripeAmount(object[field], object.currency) }
+    }
     case "dispute": {
       const amount = fromStripeAmount(object.amount, object.currency)
       return { amount, dispute: { id: object.id, status: object.status, amount, reason: object.reason } }
@@ -221,19 +238,64 @@ function detailsOf(type: StripeEventType, object: EventObject, found: StripeLook
     case "refund": {
       const refund = refundOf(object)
       const captured = capturedAmountOfRefund(object, found.paymentIntent)
-      return { amount: refund.amount, refund, refunds: [refund], ...(captured !== null && { captured_amount: captured }) }
+      const capturedAmount = captured !== null && { captured_amount: captured }
+      if (releasesUncapturedPayment(object, found.paymentIntent)) {
+        return { amount: refund.amount, refunds: [], released_amount: refund.amount, ...capturedAmount }
+      }
+      return { amount: refund.amount, refund, refunds: [refund], ...capturedAmount }
     }
     case "charge": {
       const captured_amount = fromStripeAmount(object.amount_captured, object.currency)
+      if (!object.captured) {
+        // Nothing was captured, so whatever the charge lists as refunded was an authorization given back.
+        const released_amount = fromStripeAmount(object.amount_refunded, object.currency)
+        return { amount: released_amount, refunds: [], released_amount, captured_amount }
+      }
       // Until processing lists them, the refunds are those the event embeds, if any.
-      const refunds = [...(found.chargeRefunds ?? object.refunds?.data ?? [])].sort((a, b) => b.created - a.created)
-      if (refunds.length === 0) {
+      const listed = [...(found.chargeRefunds ?? object.refunds?.data ?? [])].sort((a, b) => b.created - a.created)
+      if (listed.length === 0) {
         return { amount: null, captured_amount }
       }
+      const release = partialCaptureRelease(object, listed, event.api_version)
+      const released = release && { released_amount: fromStripeAmount(release.amount, release.currency) }
+      const refunds = listed.filter((refund) => refund !== release)
+      if (refunds.length === 0) {
+        return { amount: released ? released.released_amount : null, refunds: [], captured_amount, ...released }
+      }
       const refund = refundOf(refunds[0])
-      return { amount: refund.amount, refund, refunds: refunds.map(refundOf), captured_amount }
+      return { amount: refund.amount, refund, refunds: refunds.map(refundOf), captured_amount, ...released }
     }
   }
+}
+
+/**
+ * The Refund that gave back what a partial capture left of the authorization, among a captured charge's
+ * refunds (newest first): before API version 2025-03-31.basil Stripe creates it with the capture, so it is
+ * the oldest, of exactly the uncaptured amount. Since then no such Refund exists (null).
+ */
+function partialCaptureRelease(
+  charge: Stripe.Charge,
+  refundsNewestFirst: Stripe.Refund[],
+  apiVersion: string | null
+): Stripe.Refund | null {
+  const uncaptured = charge.amount - charge.amount_captured
+  const oldest = refundsNewestFirst[refundsNewestFirst.length - 1]
+  const versionCreatesIt = !apiVersion || apiVersion.slice(0, 10) < RELEASES_WITHOUT_REFUND_SINCE
+  return versionCreatesIt && uncaptured > 0 && oldest?.amount === uncaptured ? oldest : null
+}
+
+/**
+ * Whether a refund event is about an authorization given back rather than money refunded: its charge (when
+ * the event expands it) was never captured, or its PaymentIntent was canceled without receiving anything.
+ * The release of a partial capture cannot be told from a refund by the refund alone; `charge.refunded`
+ * (whose refund list shows it) does ({@link partialCaptureRelease}).
+ */
+function releasesUncapturedPayment(refund: Stripe.Refund, intent: Stripe.PaymentIntent | undefined): boolean {
+  const charge = refund.charge
+  if (typeof charge === "object" && charge) {
+    return !charge.captured
+  }
+  return intent?.status === "canceled" && intent.amount_received === 0
 }
 
 /**

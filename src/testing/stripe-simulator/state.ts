@@ -399,14 +399,18 @@ export class StripeState {
     const charge = this.latestCharge(intent)
     charge.captured = true
     charge.amount_captured = amount
-    charge.amount_refunded = charge.amount - amount
-    charge.balance_transaction = this.recordBalance(amount, charge.currency, "charge", charge.id)
+    // Before API version 2025-03-31.basil the charge's balance transaction books what was authorized,
+    // and the release books the rest back (a second balance transaction).
+    charge.balance_transaction = this.recordBalance(charge.amount, charge.currency, "charge", charge.id)
     intent.amount_received = amount
     intent.amount_capturable = 0
     intent.status = "succeeded"
     this.captureCounts.set(intent.id, this.effectiveCaptures(intent.id) + 1)
     this.emit("charge.captured", charge, origin)
     this.emit("payment_intent.succeeded", intent, origin)
+    if (amount < charge.amount) {
+      this.releaseAuthorization(charge, charge.amount - amount, origin)
+    }
     this.disputeIfTestCardSaysSo(intent)
     return intent
   }
@@ -423,18 +427,17 @@ export class StripeState {
         intent
       )
     }
-    if (intent.status === "requires_capture") {
-      // The authorization is released: Stripe reports it as refunded on the uncaptured charge.
-      const charge = this.latestCharge(intent)
-      charge.amount_refunded = charge.amount
-      charge.refunded = true
-    }
+    const authorized = intent.status === "requires_capture"
     intent.status = "canceled"
     intent.canceled_at = unixNow()
     intent.cancellation_reason = reason
     intent.amount_capturable = 0
     intent.next_action = null
     this.emit("payment_intent.canceled", intent, origin)
+    if (authorized) {
+      const charge = this.latestCharge(intent)
+      this.releaseAuthorization(charge, charge.amount, origin)
+    }
     return intent
   }
 
@@ -503,6 +506,31 @@ export class StripeState {
     refund.balance_transaction = this.recordBalance(-amount, refund.currency, "refund", refund.id)
     this.emit("refund.updated", refund, origin, { balance_transaction: null })
     return refund
+  }
+
+  /**
+   * Gives back `amount` of an authorization that will never be captured (a cancel, or what a partial capture
+   * left), as Stripe does before API version 2025-03-31.basil: a succeeded Refund (no reason, no metadata)
+   * on the charge, counted in `amount_refunded`, and a `charge.refunded` event. On a captured charge the
+   * refund books the released part back (a balance transaction); on an uncaptured one nothing moved, so it
+   * has none. Stripe sends no `refund.*` event for it.
+   */
+  private releaseAuthorization(charge: Stripe.Charge, amount: number, origin: EventOrigin): void {
+    const refund = newRefund({
+      amount,
+      charge: charge.id,
+      payment_intent: typeof charge.payment_intent === "string" ? charge.payment_intent : null,
+      currency: charge.currency,
+      metadata: {},
+      reason: null,
+    })
+    if (charge.captured) {
+      refund.balance_transaction = this.recordBalance(-amount, refund.currency, "refund", refund.id)
+    }
+    this.refunds.set(refund.id, refund)
+    charge.amount_refunded += amount
+    charge.refunded = charge.amount_refunded === charge.amount
+    this.emit("charge.refunded", { ...charge, refunds: this.chargeRefunds(charge.id) }, origin)
   }
 
   /** `GET /v1/refunds`, newest first, optionally for one `charge` or `payment_intent`. */

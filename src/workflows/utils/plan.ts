@@ -59,7 +59,9 @@ type EventFacts = Pick<PaymentWebhookEventDTO, "action" | "amount" | "payload" |
  * - captured: authorize first when there is no payment (automatic capture), then capture the
  *   part of the provider's captured amount Medusa has not recorded (partial captures add up,
  *   nothing is captured twice, never more than the provider captured);
- * - refunded: make sure what the provider captured is recorded, then record its refunds;
+ * - refunded: make sure what the provider captured is recorded, then record its refunds; an
+ *   authorization given back (`released_amount`: a cancel, the rest of a partial capture) is no refund
+ *   and is only named in the outcome, and needs no Medusa payment when it is all the event reports;
  * - disputed: store the dispute on the payment;
  * - pending / requires_more / pending_authorization / failed / canceled: move the session status
  *   (forward only, decided in the step against the live status);
@@ -79,7 +81,12 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   const payment = context.payment
   const movesMoney = event.action === "authorized" || event.action === "captured"
   const afterPayment = event.action === "refunded" || event.action === "disputed"
+  const refunds = event.action === "refunded" ? refundsOf(data) : []
+  const released = event.action === "refunded" ? releasedOf(data) : null
   if (afterPayment && !payment) {
+    if (released && refunds.length === 0) {
+      return { ...NOTHING, outcome: released }
+    }
     throw new PaymentNotRecordedYetError(event.action)
   }
 
@@ -99,13 +106,13 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   } else if (!settled && event.action === "refunded" && typeof data.captured_amount === "number") {
     captureTarget = Math.min(data.captured_amount, cap)
   }
-  const refunds = event.action === "refunded" ? refundsOf(data) : []
   const dispute = event.action === "disputed" ? disputeOf(data, event.occurred_at) : null
   const completeCart = movesMoney && !!context.cart_id && !context.order_id
   const sessionStatus = movesMoney || afterPayment ? null : sessionStatusForAction(event.action)
   const parts = [
     authorize ? "authorized" : null,
     refunds.length ? `refunds ${refunds.map((refund) => refund.id).join(" ")}` : null,
+    released,
     dispute ? `dispute ${dispute.id} ${dispute.status}` : null,
     sessionStatus ? `session -> ${sessionStatus}` : null,
     completeCart ? "cart completed" : null,
@@ -127,6 +134,12 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
 
 function wasGivenBack(payment: NonNullable<PaymentContext["payment"]>): boolean {
   return !!payment.canceled_at || (payment.captured_amount > 0 && payment.refunded_amount >= payment.captured_amount)
+}
+
+/** The outcome part for an authorization given back (`released_amount`), or null when the event reports none. */
+function releasedOf(data: Record<string, unknown>): string | null {
+  const released = Number(data.released_amount)
+  return released > 0 ? `released ${released} never captured (not a refund, none recorded)` : null
 }
 
 function refundsOf(data: Record<string, unknown>): ProviderRefund[] {

@@ -117,6 +117,15 @@ describe("Stripe simulator: fidelity against the stripe SDK's own type definitio
     record("processing failed", "PaymentIntent", await simulator.failPending(sepa.id))
     const canceled = await stripe.paymentIntents.create({ amount: 800, currency: "eur", payment_method_types: ["card"] })
     record("canceled", "PaymentIntent", await stripe.paymentIntents.cancel(canceled.id, { cancellation_reason: "abandoned" }))
+    const released = await stripe.paymentIntents.create({
+      amount: 900,
+      currency: "eur",
+      capture_method: "manual",
+      payment_method: "pm_card_visa",
+      payment_method_types: ["card"],
+      confirm: true,
+    })
+    record("authorization released", "PaymentIntent", await stripe.paymentIntents.cancel(released.id))
     record("deleted customer", "DeletedCustomer", await stripe.customers.del(customer.id))
 
     record("intents", "ApiList<Stripe.PaymentIntent>", await stripe.paymentIntents.list({ limit: 100 }))

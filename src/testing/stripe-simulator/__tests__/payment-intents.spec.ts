@@ -56,9 +56,10 @@ describe("Stripe simulator: payment intents", () => {
       "payment_intent.amount_capturable_updated",
       "charge.captured",
       "payment_intent.succeeded",
+      "charge.refunded",
     ])
     const verified = receiver.events()
-    expect(receiver.requests).toHaveLength(5)
+    expect(receiver.requests).toHaveLength(6)
     expect(verified.map((event) => event.id).sort()).toEqual(simulator.events.map((event) => event.id).sort())
     const succeeded = verified.find((event) => event.type === "payment_intent.succeeded")
     expect(succeeded?.data.object).toMatchObject({ id: created.id, amount_received: 3000 })

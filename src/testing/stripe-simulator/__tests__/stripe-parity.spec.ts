@@ -208,30 +208,4 @@ describe("Stripe simulator: validation, test tokens, lists and money facts as on
     const attached = harness.simulator.events.find((event) => event.type === "payment_method.attached")
     expect(attached?.data.object).toMatchObject({ id: intent.payment_method, customer: customer.id })
   })
-
-  it("shows what a partial capture or a cancel released as amount_refunded on the charge, as Stripe does", async () => {
-    const authorize = () =>
-      harness.stripe.paymentIntents.create({
-        amount: 5000,
-        currency: "eur",
-        capture_method: "manual",
-        payment_method: "pm_card_visa",
-        payment_method_types: ["card"],
-        confirm: true,
-      })
-    const partial = await harness.stripe.paymentIntents.capture((await authorize()).id, {
-      amount_to_capture: 3000,
-      expand: ["latest_charge"],
-    })
-    expect(partial.latest_charge).toMatchObject({ amount_captured: 3000, amount_refunded: 2000, refunded: false })
-    await expect(harness.stripe.refunds.create({ payment_intent: partial.id, amount: 3001 })).rejects.toMatchObject({
-      code: "amount_too_large",
-    })
-    await harness.stripe.refunds.create({ payment_intent: partial.id })
-    const refunded = await harness.stripe.charges.retrieve(String((partial.latest_charge as Stripe.Charge).id))
-    expect(refunded).toMatchObject({ amount_refunded: 5000, refunded: true })
-
-    const canceled = await harness.stripe.paymentIntents.cancel((await authorize()).id, { expand: ["latest_charge"] })
-    expect(canceled.latest_charge).toMatchObject({ captured: false, amount_captured: 0, amount_refunded: 5000, refunded: true })
-  })
 })
