@@ -59,7 +59,7 @@ export async function findCartOrder(container: MedusaContainer, cartId: string):
   return (orders[0] as TestOrder | undefined) ?? null
 }
 
-/** Waits (bounded, `timeoutMs` default 20 s) until the cart has become an order - made by the webhook - and returns it. */
+/** Waits (bounded, `timeoutMs` default 60 s) until the cart has become an order - made by the webhook - and returns it. */
 export function waitForOrder(container: MedusaContainer, cartId: string, options: Omit<WaitOptions, "what"> = {}): Promise<TestOrder> {
   return waitFor(() => findCartOrder(container, cartId), { ...options, what: `the order of cart ${cartId}` })
 }
