@@ -32,3 +32,17 @@ export function logWebhookState(logger: Logger, fields: WebhookStateLogFields): 
   }
   logger.info(line)
 }
+
+/**
+ * Logs one line per run of a scheduled job (`payment-webhook-job {"job":"...","at":"...",...}`), so an
+ * operator can see that each schedule fires once across the cluster: at `info` when the run changed
+ * something, at `debug` otherwise (the recovery job runs every few seconds).
+ */
+export function logJobRun(logger: Logger, job: string, summary: object, changedSomething: boolean): void {
+  const line = `payment-webhook-job ${JSON.stringify({ job, at: new Date().toISOString(), ...summary })}`
+  if (changedSomething) {
+    logger.info(line)
+    return
+  }
+  logger.debug(line)
+}

@@ -1,4 +1,6 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { logJobRun } from "../log"
 import { drainDuePaymentWebhooks, type DrainCounts } from "../processing/drain"
 
 /**
@@ -6,7 +8,10 @@ import { drainDuePaymentWebhooks, type DrainCounts } from "../processing/drain"
  * (their lease ran out) and rows whose trigger was lost - with bounded concurrency.
  */
 export default async function processDuePaymentWebhooks(container: MedusaContainer): Promise<DrainCounts> {
-  return drainDuePaymentWebhooks(container)
+  const counts = await drainDuePaymentWebhooks(container)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  logJobRun(logger, config.name, counts, Object.values(counts).some(Boolean))
+  return counts
 }
 
 /** Every 5 seconds by default; PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE takes any cron expression (seconds allowed). */

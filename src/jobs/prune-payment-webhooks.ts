@@ -1,9 +1,14 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { logJobRun } from "../log"
 import { prunePaymentWebhooks, type PruneSummary } from "../processing/retention"
 
 /** Every hour: deletes `processed` and `ignored` rows older than the `retentionDays` option. */
 export default async function prunePaymentWebhooksJob(container: MedusaContainer): Promise<PruneSummary> {
-  return prunePaymentWebhooks(container)
+  const summary = await prunePaymentWebhooks(container)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  logJobRun(logger, config.name, summary, summary.deleted > 0)
+  return summary
 }
 
 /** Every hour by default; PAYMENT_WEBHOOKS_RETENTION_SCHEDULE takes any cron expression. */

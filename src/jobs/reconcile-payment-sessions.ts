@@ -1,4 +1,6 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { logJobRun } from "../log"
 import { reconcilePaymentSessions, type ReconcileSummary } from "../processing/reconcile"
 
 /**
@@ -7,7 +9,10 @@ import { reconcilePaymentSessions, type ReconcileSummary } from "../processing/r
  * paid into orders through the inbox. Off with the plugin option `reconcile: false`.
  */
 export default async function reconcilePaymentSessionsJob(container: MedusaContainer): Promise<ReconcileSummary> {
-  return reconcilePaymentSessions(container)
+  const summary = await reconcilePaymentSessions(container)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  logJobRun(logger, config.name, summary, summary.reconciled > 0)
+  return summary
 }
 
 /** Every minute by default; PAYMENT_WEBHOOKS_RECONCILE_SCHEDULE takes any cron expression (seconds allowed). */
