@@ -1,16 +1,19 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { logJobRun } from "../log"
+import { logJobRun, type ScheduledJobContext } from "../log"
 import { drainDuePaymentWebhooks, type DrainCounts } from "../processing/drain"
 
 /**
  * On a schedule: drains every row that is due - retries whose time has come, rows whose worker died
  * (their lease ran out) and rows whose trigger was lost - with bounded concurrency.
  */
-export default async function processDuePaymentWebhooks(container: MedusaContainer): Promise<DrainCounts> {
+export default async function processDuePaymentWebhooks(
+  container: MedusaContainer,
+  context?: ScheduledJobContext
+): Promise<DrainCounts> {
   const counts = await drainDuePaymentWebhooks(container)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  logJobRun(logger, config.name, counts, Object.values(counts).some(Boolean))
+  logJobRun(logger, config.name, context, counts, Object.values(counts).some(Boolean))
   return counts
 }
 

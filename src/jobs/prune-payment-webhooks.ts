@@ -1,13 +1,16 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { logJobRun } from "../log"
+import { logJobRun, type ScheduledJobContext } from "../log"
 import { prunePaymentWebhooks, type PruneSummary } from "../processing/retention"
 
 /** Every hour: deletes `processed` and `ignored` rows older than the `retentionDays` option. */
-export default async function prunePaymentWebhooksJob(container: MedusaContainer): Promise<PruneSummary> {
+export default async function prunePaymentWebhooksJob(
+  container: MedusaContainer,
+  context?: ScheduledJobContext
+): Promise<PruneSummary> {
   const summary = await prunePaymentWebhooks(container)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  logJobRun(logger, config.name, summary, summary.deleted > 0)
+  logJobRun(logger, config.name, context, summary, summary.deleted > 0)
   return summary
 }
 

@@ -1,6 +1,6 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { logJobRun } from "../log"
+import { logJobRun, type ScheduledJobContext } from "../log"
 import { reconcilePaymentSessions, type ReconcileSummary } from "../processing/reconcile"
 
 /**
@@ -8,10 +8,13 @@ import { reconcilePaymentSessions, type ReconcileSummary } from "../processing/r
  * events not enabled, endpoint down longer than the provider retries) and turns the ones that were
  * paid into orders through the inbox. Off with the plugin option `reconcile: false`.
  */
-export default async function reconcilePaymentSessionsJob(container: MedusaContainer): Promise<ReconcileSummary> {
+export default async function reconcilePaymentSessionsJob(
+  container: MedusaContainer,
+  context?: ScheduledJobContext
+): Promise<ReconcileSummary> {
   const summary = await reconcilePaymentSessions(container)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  logJobRun(logger, config.name, summary, summary.reconciled > 0)
+  logJobRun(logger, config.name, context, summary, summary.reconciled > 0)
   return summary
 }
 
