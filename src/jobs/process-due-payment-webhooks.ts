@@ -2,6 +2,7 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { logJobRun, type ScheduledJobContext } from "../log"
 import { drainDuePaymentWebhooks, type DrainCounts } from "../processing/drain"
+import { PLUGIN_JOB_NAMES } from "../processing/job-names"
 
 /**
  * On a schedule: drains every row that is due - retries whose time has come, rows whose worker died
@@ -19,6 +20,6 @@ export default async function processDuePaymentWebhooks(
 
 /** Every 5 seconds by default; PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE takes any cron expression (seconds allowed). */
 export const config = {
-  name: "process-due-payment-webhooks",
+  name: PLUGIN_JOB_NAMES.recovery,
   schedule: process.env.PAYMENT_WEBHOOKS_RECOVERY_SCHEDULE || "*/5 * * * * *",
 }

@@ -1,6 +1,7 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { logJobRun, type ScheduledJobContext } from "../log"
+import { PLUGIN_JOB_NAMES } from "../processing/job-names"
 import { prunePaymentWebhooks, type PruneSummary } from "../processing/retention"
 
 /** Every hour: deletes `processed` and `ignored` rows older than the `retentionDays` option. */
@@ -16,6 +17,6 @@ export default async function prunePaymentWebhooksJob(
 
 /** Every hour by default; PAYMENT_WEBHOOKS_RETENTION_SCHEDULE takes any cron expression. */
 export const config = {
-  name: "prune-payment-webhooks",
+  name: PLUGIN_JOB_NAMES.retention,
   schedule: process.env.PAYMENT_WEBHOOKS_RETENTION_SCHEDULE || "17 * * * *",
 }

@@ -1,6 +1,7 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { logJobRun, type ScheduledJobContext } from "../log"
+import { PLUGIN_JOB_NAMES } from "../processing/job-names"
 import { reconcilePaymentSessions, type ReconcileSummary } from "../processing/reconcile"
 
 /**
@@ -20,6 +21,6 @@ export default async function reconcilePaymentSessionsJob(
 
 /** Every minute by default; PAYMENT_WEBHOOKS_RECONCILE_SCHEDULE takes any cron expression (seconds allowed). */
 export const config = {
-  name: "reconcile-payment-sessions",
+  name: PLUGIN_JOB_NAMES.reconcile,
   schedule: process.env.PAYMENT_WEBHOOKS_RECONCILE_SCHEDULE || "* * * * *",
 }
