@@ -4,6 +4,7 @@ import path from "node:path"
 import { Pool } from "pg"
 import Stripe from "stripe"
 import type { SeedResult } from "../../scripts/lib/seed-data"
+import { inParallel } from "../../src/processing/drain"
 import { startStripeSimulator, type StripeSimulator } from "../../src/testing/stripe-simulator"
 import { childEnv, freePort, ROOT, runMedusa, simulatorEnv, startMedusa, type ChildApp } from "../helpers/child-app"
 import { startOwnPostgres, type OwnPostgres } from "../helpers/own-postgres"
@@ -38,18 +39,6 @@ const REDIS_OUTAGE_MS = 10_000
 const SETTLE_TIMEOUT_MS = 10 * 60 * 1000
 
 type Purchase = { cartId: string; sessionId: string; paymentIntentId: string }
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++
-        await work(items[index], index)
-      }
-    })
-  )
-}
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10
 
@@ -127,7 +116,8 @@ describe(`faults at scale: 2 servers + 2 workers, default options, ${PAYMENTS} p
   /** Carts ready for payment, made through the servers in turn (as a storefront behind the balancer). */
   async function prepareCarts(tag: string): Promise<Purchase[]> {
     const purchases: Purchase[] = []
-    await inParallel(Array.from({ length: PAYMENTS }), CART_CONCURRENCY, async (_, index) => {
+    const indexes = Array.from({ length: PAYMENTS }, (_, index) => index)
+    await inParallel(indexes, CART_CONCURRENCY, async (index) => {
       const api = axios.create({ baseURL: servers[index % servers.length].baseUrl })
       const { cart, paymentSession } = await createCartReadyForPayment(api, seed, {
         currency: (["eur", "usd", "jpy"] as const)[index % 3],
