@@ -4,12 +4,30 @@
  * offline Stripe simulator (unless STRIPE_API_KEY is a real key), the offline Adyen simulator (unless
  * ADYEN_API_KEY is a real key) and `medusa develop` on PORT (9000).
  * Ctrl-C / SIGTERM stops Medusa, the simulators and Postgres, in that order.
+ *
+ * `npm run dev -- --servers N --workers M`: the same on Medusa's Redis modules, with Debian's redis-server
+ * (DEV_REDIS_PORT, 6379; or REDIS_URL), N `medusa start` servers on PORT, PORT+1, ... and M workers on the
+ * ports after them, the Stripe simulator spreading deliveries round robin over the servers. Redis stops last
+ * before Postgres. See "Running more than one process" in the README.
  */
 import { spawn } from "node:child_process"
 import path from "node:path"
 import { appEnv, ensureDatabase, migrateAndSeed, ROOT, say } from "./lib/app.mjs"
+import { findRedisServer, parseClusterFlags, waitForRedis } from "./lib/cluster.mjs"
 
 const LEASH = path.join(ROOT, "scripts", "lib", "leash.mjs")
+let cluster
+try {
+  cluster = parseClusterFlags(process.argv.slice(2))
+} catch (error) {
+  say(error.message)
+  process.exit(1)
+}
+const redisServer = cluster && !process.env.REDIS_URL ? findRedisServer() : null
+if (cluster && !process.env.REDIS_URL && !redisServer) {
+  say("--servers/--workers need Redis: install Debian's redis-server (sudo apt-get install redis-server) or set REDIS_URL")
+  process.exit(1)
+}
 const port = process.env.PORT || "9000"
 const simulatorPort = process.env.STRIPE_SIM_PORT || "12111"
 const adyenSimulatorPort = process.env.ADYEN_SIM_PORT || "12112"
@@ -70,7 +88,20 @@ process.on("SIGINT", () => void shutdown(0))
 process.on("SIGTERM", () => void shutdown(0))
 
 database = await ensureDatabase()
-const env = appEnv(database.databaseUrl)
+let redisUrl = process.env.REDIS_URL
+if (redisServer) {
+  const redisPort = Number(process.env.DEV_REDIS_PORT || 6379)
+  say(`starting redis-server on port ${redisPort} (no persistence)`)
+  start("redis", redisServer, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], process.env)
+  try {
+    await waitForRedis(redisPort)
+  } catch (error) {
+    say(error.message)
+    await shutdown(1)
+  }
+  redisUrl = `redis://127.0.0.1:${redisPort}`
+}
+const env = { ...appEnv(database.databaseUrl), ...(cluster && { REDIS_URL: redisUrl }) }
 try {
   const seeded = await migrateAndSeed(env)
   say(`seeded: ${JSON.stringify(seeded)}`)
@@ -78,12 +109,15 @@ try {
   say(error.message)
   await shutdown(1)
 }
+const serverPorts = Array.from({ length: cluster?.servers ?? 1 }, (_, index) => String(Number(port) + index))
+const stripeWebhookUrls = serverPorts.map((serverPort) => `http://localhost:${serverPort}/hooks/payment/stripe_stripe`)
 if (useSimulator) {
   say(`starting the offline Stripe simulator on http://localhost:${simulatorPort} (dashboard: http://localhost:${simulatorPort}/_simulator)`)
   start("stripe simulator", path.join(ROOT, "node_modules", ".bin", "tsx"), ["src/testing/stripe-simulator/cli.ts"], {
     ...env,
     STRIPE_SIM_PORT: simulatorPort,
-    STRIPE_SIM_WEBHOOK_URLS: process.env.STRIPE_SIM_WEBHOOK_URLS || `http://localhost:${port}/hooks/payment/stripe_stripe`,
+    STRIPE_SIM_WEBHOOK_URLS: process.env.STRIPE_SIM_WEBHOOK_URLS || stripeWebhookUrls.join(","),
+    ...(cluster && { STRIPE_SIM_SPREAD: process.env.STRIPE_SIM_SPREAD || "round-robin" }),
   })
 }
 if (!process.env.ADYEN_API_KEY || process.env.ADYEN_API_KEY === "adyen_test_local") {
@@ -94,5 +128,20 @@ if (!process.env.ADYEN_API_KEY || process.env.ADYEN_API_KEY === "adyen_test_loca
     ADYEN_SIM_WEBHOOK_URLS: process.env.ADYEN_SIM_WEBHOOK_URLS || `http://localhost:${port}/hooks/payment/adyen_adyen`,
   })
 }
-say(`starting Medusa on http://localhost:${port} (admin: http://localhost:${port}/app)`)
-start("medusa", path.join(ROOT, "node_modules", ".bin", "medusa"), ["develop"], { ...env, PORT: port })
+const medusa = path.join(ROOT, "node_modules", ".bin", "medusa")
+if (!cluster) {
+  say(`starting Medusa on http://localhost:${port} (admin: http://localhost:${port}/app)`)
+  start("medusa", medusa, ["develop"], { ...env, PORT: port })
+} else {
+  // `medusa start`, not `develop`: one file watcher and admin build per process would not fit a laptop.
+  const processEnv = { ...env, MEDUSA_ADMIN_DISABLED: "true" }
+  serverPorts.forEach((serverPort, index) => {
+    say(`starting Medusa server ${index + 1} of ${cluster.servers} on http://localhost:${serverPort}`)
+    start(`server ${index + 1}`, medusa, ["start"], { ...processEnv, PORT: serverPort, MEDUSA_WORKER_MODE: "server" })
+  })
+  for (let index = 0; index < cluster.workers; index += 1) {
+    const workerPort = String(Number(port) + cluster.servers + index)
+    say(`starting Medusa worker ${index + 1} of ${cluster.workers} (health: http://localhost:${workerPort}/health)`)
+    start(`worker ${index + 1}`, medusa, ["start"], { ...processEnv, PORT: workerPort, MEDUSA_WORKER_MODE: "worker" })
+  }
+}

@@ -32,3 +32,34 @@ export function logWebhookState(logger: Logger, fields: WebhookStateLogFields): 
   }
   logger.info(line)
 }
+
+/** What Medusa passes a scheduled job besides the container: the run's slot of the schedule. */
+export interface ScheduledJobContext {
+  scheduledFor?: Date
+}
+
+/**
+ * Logs one line per run of a scheduled job
+ * (`payment-webhook-job {"job":"...","scheduled_for":"...","finished_at":"...",...}`), so an operator
+ * can see that each schedule fires once across the cluster: at `info` when the run changed something,
+ * at `debug` otherwise (the recovery job runs every few seconds).
+ */
+export function logJobRun(
+  logger: Logger,
+  job: string,
+  context: ScheduledJobContext | undefined,
+  summary: object,
+  changedSomething: boolean
+): void {
+  const line = `payment-webhook-job ${JSON.stringify({
+    job,
+    scheduled_for: context?.scheduledFor?.toISOString() ?? null,
+    finished_at: new Date().toISOString(),
+    ...summary,
+  })}`
+  if (changedSomething) {
+    logger.info(line)
+    return
+  }
+  logger.debug(line)
+}

@@ -38,9 +38,10 @@ function findRedisServer(): string | null {
 
 /**
  * Debian's `redis-server`, installed with apt-get when it is missing and we are root (as on CI), then
- * started on a free port without persistence. Throws with the install command otherwise.
+ * started without persistence on `port` (a free one by default; the same port again to restart a Redis
+ * that was stopped, empty). Throws with the install command otherwise.
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(port?: number): Promise<RedisServer> {
   let binary = findRedisServer()
   if (!binary && process.getuid?.() === 0) {
     execFileSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"], {
@@ -51,7 +52,7 @@ export async function startRedis(): Promise<RedisServer> {
   if (!binary) {
     throw new Error("redis-server is needed for the scale-out test: install it (apt-get install redis-server)")
   }
-  const port = await freePort()
+  port ??= await freePort()
   const child: ChildProcess = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
   })

@@ -1,5 +1,6 @@
-import type { Context, IEventBusModuleService } from "@medusajs/framework/types"
+import type { Context, IEventBusModuleService, Logger } from "@medusajs/framework/types"
 import {
+  ContainerRegistrationKeys,
   InjectManager,
   InjectTransactionManager,
   MedusaContext,
@@ -11,6 +12,7 @@ import {
 import { raw } from "@medusajs/framework/mikro-orm/core"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/postgresql"
 import { PaymentWebhookEvents } from "../../events"
+import { keepJobSchedules } from "../../processing/job-schedules"
 import PaymentSessionCheck from "./models/payment-session-check"
 import PaymentWebhookAttempt from "./models/payment-webhook-attempt"
 import PaymentWebhookEvent from "./models/payment-webhook-event"
@@ -88,18 +90,25 @@ class PaymentWebhooksModuleService extends MedusaService({
     this.options = resolvePaymentWebhooksOptions(options)
   }
 
+  private stopKeepingSchedules_?: () => void
+
   /**
    * Medusa's module lifecycle: when the application has started, ask (on the event bus, so a worker
    * handles it) for the rows a previous process left behind to be recovered now rather than at the
-   * recovery job's next run.
+   * recovery job's next run, and keep the plugin's job schedules registered (`keepJobSchedules`: a
+   * Redis that comes back empty forgets them). On shutdown, stop the latter.
    */
   __hooks = {
     onApplicationStart: async (): Promise<void> => {
+      this.stopKeepingSchedules_ ??= keepJobSchedules(this.container_[ContainerRegistrationKeys.LOGGER] as Logger)
       const eventBus = this.container_[Modules.EVENT_BUS] as IEventBusModuleService | undefined
       await eventBus?.emit({
         name: PaymentWebhookEvents.RECOVERY_REQUESTED,
         data: { requested_at: new Date().toISOString() },
       })
+    },
+    onApplicationShutdown: async (): Promise<void> => {
+      this.stopKeepingSchedules_?.()
     },
   }
 

@@ -2,7 +2,9 @@ import { SIMULATOR_DEFAULTS, startStripeSimulator, type StripeSimulatorOptions }
 
 /**
  * Reads the simulator's settings from the environment: `STRIPE_SIM_PORT`, `STRIPE_API_KEY`,
- * `STRIPE_WEBHOOK_SECRET` and `STRIPE_SIM_WEBHOOK_URLS` (comma-separated; empty for none).
+ * `STRIPE_WEBHOOK_SECRET`, `STRIPE_SIM_WEBHOOK_URLS` (comma-separated; empty for none) and
+ * `STRIPE_SIM_SPREAD` (`all`, the default: every event to every URL; `round-robin`: the URLs are servers
+ * behind one load balancer, each event goes to the next one and a failed attempt is retried on the next).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): StripeSimulatorOptions {
   const rawPort = env.STRIPE_SIM_PORT || String(SIMULATOR_DEFAULTS.port)
@@ -15,10 +17,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): StripeSimulatorOptions {
     .split(",")
     .map((url) => url.trim())
     .filter(Boolean)
+  const spread = env.STRIPE_SIM_SPREAD
+  if (spread !== undefined && spread !== "all" && spread !== "round-robin") {
+    throw new Error(`STRIPE_SIM_SPREAD must be "all" or "round-robin", got "${spread}"`)
+  }
   return {
     port,
     apiKey: env.STRIPE_API_KEY || SIMULATOR_DEFAULTS.apiKey,
     endpoints: urls.map((url) => ({ url, secret })),
+    ...(spread && { delivery: { spread } }),
   }
 }
 
@@ -26,7 +33,8 @@ async function main(): Promise<void> {
   const options = optionsFromEnv(process.env)
   const simulator = await startStripeSimulator(options)
   const targets = options.endpoints?.map((endpoint) => endpoint.url).join(", ") || "no endpoints"
-  console.log(`Stripe simulator listening on ${simulator.url}, delivering webhooks to ${targets}`)
+  const spread = options.delivery?.spread === "round-robin" ? " (round robin)" : ""
+  console.log(`Stripe simulator listening on ${simulator.url}, delivering webhooks to ${targets}${spread}`)
   console.log(`Dashboard: ${simulator.url}/_simulator (JSON actions: ${simulator.url}/_simulator/help)`)
   const shutdown = (): void => {
     simulator.stop().then(

@@ -16,6 +16,12 @@ export type DeliveryOptions = {
   delayMs?: number
   /** After a failed attempt (non-2xx or network error), wait `retryDelaysMs[n]` before attempt n + 2; then give up. */
   retryDelaysMs?: number[]
+  /**
+   * `all` (the default) sends every event to every endpoint, as Stripe does with several registered endpoints.
+   * `round-robin` treats the endpoints as the servers behind one load balancer: each event goes to the next
+   * endpoint in turn, and each retry of a failed attempt to the endpoint after the one that failed.
+   */
+  spread?: "all" | "round-robin"
 }
 
 /** One attempt to deliver one event to one endpoint; `sentAt` is when its request started (epoch ms). */
@@ -27,6 +33,7 @@ export const DEFAULT_DELIVERY: Required<DeliveryOptions> = {
   shuffle: false,
   delayMs: 0,
   retryDelaysMs: [200, 1000, 5000],
+  spread: "all",
 }
 
 const ATTEMPT_TIMEOUT_MS = 10_000
@@ -46,6 +53,7 @@ export class WebhookDispatcher {
   private options: Required<DeliveryOptions> = DEFAULT_DELIVERY
   private buffered: Array<{ event: Stripe.Event; endpoints: SimulatorEndpoint[] }> = []
   private readonly work = new PendingWork()
+  private nextEndpoint = 0
 
   /** `record` is told about every finished attempt. */
   constructor(private readonly record: (delivery: DeliveryRecord) => void) {}
@@ -93,14 +101,23 @@ export class WebhookDispatcher {
 
   private deliver(event: Stripe.Event, endpoints: SimulatorEndpoint[]): void {
     const copies = this.options.duplicate ? 2 : 1
-    for (const endpoint of endpoints) {
+    for (const target of this.targetsOf(endpoints)) {
       for (let copy = 0; copy < copies; copy += 1) {
-        this.work.schedule(this.options.delayMs, () => this.attempt(event, endpoint, 1))
+        this.work.schedule(this.options.delayMs, () => this.attempt(event, endpoints, target, 1))
       }
     }
   }
 
-  private attempt(event: Stripe.Event, endpoint: SimulatorEndpoint, attempt: number): void {
+  /** Indexes into `endpoints` that receive the next event. */
+  private targetsOf(endpoints: SimulatorEndpoint[]): number[] {
+    if (this.options.spread === "all") {
+      return endpoints.map((_, index) => index)
+    }
+    return endpoints.length ? [this.nextEndpoint++ % endpoints.length] : []
+  }
+
+  private attempt(event: Stripe.Event, endpoints: SimulatorEndpoint[], target: number, attempt: number): void {
+    const endpoint = endpoints[target]
     const payload = JSON.stringify(event, null, 2)
     const url = new URL(endpoint.url)
     const transport = url.protocol === "https:" ? https : http
@@ -119,16 +136,16 @@ export class WebhookDispatcher {
     this.work.send(request, payload, (status) => {
       this.record({ eventId: event.id, url: endpoint.url, status, attempt, sentAt })
       if (status === "error" || status < 200 || status >= 300) {
-        this.retry(event, endpoint, attempt)
+        this.retry(event, endpoints, target, attempt)
       }
     })
   }
 
-  private retry(event: Stripe.Event, endpoint: SimulatorEndpoint, failedAttempt: number): void {
+  private retry(event: Stripe.Event, endpoints: SimulatorEndpoint[], failedTarget: number, failedAttempt: number): void {
     const delay = this.options.retryDelaysMs[failedAttempt - 1]
+    const target = this.options.spread === "round-robin" ? (failedTarget + 1) % endpoints.length : failedTarget
     if (delay !== undefined) {
-      this.work.schedule(delay, () => this.attempt(event, endpoint, failedAttempt + 1))
+      this.work.schedule(delay, () => this.attempt(event, endpoints, target, failedAttempt + 1))
     }
   }
-
 }

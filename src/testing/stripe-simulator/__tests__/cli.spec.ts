@@ -29,6 +29,11 @@ describe("the simulator CLI's settings", () => {
     expect(optionsFromEnv({ STRIPE_SIM_WEBHOOK_URLS: "" }).endpoints).toEqual([])
   })
 
+  it("spreads deliveries round robin over the URLs with STRIPE_SIM_SPREAD=round-robin", () => {
+    expect(optionsFromEnv({ STRIPE_SIM_SPREAD: "round-robin" }).delivery).toEqual({ spread: "round-robin" })
+    expect(() => optionsFromEnv({ STRIPE_SIM_SPREAD: "random" })).toThrow(/STRIPE_SIM_SPREAD/)
+  })
+
   it("names the option when the port is not a port", () => {
     expect(() => optionsFromEnv({ STRIPE_SIM_PORT: "http" })).toThrow(/STRIPE_SIM_PORT/)
   })

@@ -79,6 +79,34 @@ describe("Stripe simulator: webhook delivery", () => {
     expect(third).toBeGreaterThan(second)
   })
 
+  it("round robin: each event goes to the next endpoint, and a failed attempt is retried on the next one", async () => {
+    const { simulator, receiver } = harness
+    const other = await startReceiver()
+    try {
+      simulator.setEndpoints([
+        { url: receiver.url, secret: WEBHOOK_SECRET },
+        { url: other.url, secret: WEBHOOK_SECRET },
+      ])
+      simulator.setDelivery({ spread: "round-robin", retryDelaysMs: [10] })
+      const first = await simulator.sendEvent("charge.refunded", { id: "ch_first", object: "charge" })
+      const second = await simulator.sendEvent("charge.refunded", { id: "ch_second", object: "charge" })
+      await simulator.idle()
+      expect(receiver.events().map((event) => event.id)).toEqual([first.id])
+      expect(other.events().map((event) => event.id)).toEqual([second.id])
+
+      other.answerNext(503)
+      await simulator.sendEvent("charge.refunded", { id: "ch_skipped", object: "charge" })
+      const retried = await simulator.sendEvent("charge.refunded", { id: "ch_retried", object: "charge" })
+      await simulator.idle()
+      expect(simulator.deliveries.filter((delivery) => delivery.eventId === retried.id)).toEqual([
+        { eventId: retried.id, url: other.url, status: 503, attempt: 1, sentAt: expect.any(Number) },
+        { eventId: retried.id, url: receiver.url, status: 200, attempt: 2, sentAt: expect.any(Number) },
+      ])
+    } finally {
+      await other.close()
+    }
+  })
+
   it("gives up after the last retry delay, and records network errors", async () => {
     const { simulator, receiver } = harness
     receiver.answerAlways(503)
