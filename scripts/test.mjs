@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /**
  * `npm test`: unit and integration tests in one jest run, sized to stay under 10 minutes on a 2-core
- * machine: two jest workers, every spec except the heavy ones. `npm run test:soak` (`--soak`): the heavy
- * ones - every `*.soak.spec.ts` (long fault tests) and, at full size, the scale-out test (500 payments)
- * and the arrival-order property test (10 runs per property), which `npm test` runs small.
+ * machine: two jest workers, every spec except the heavy ones.
+ * `npm run test:soak` (`--soak`): the heavy ones, one at a time - every `*.soak.spec.ts` (long fault and
+ * packaging tests) and, at full size, the scale-out test (500 payments) and the arrival-order property
+ * test (10 runs per property), which `npm test` runs small.
+ * `npm run test:faults` (`--faults`): the cluster fault tests (`*.faults.spec.ts`): 2 servers and 2
+ * workers broken in the middle of a run; long, and not part of CI (see the README's "What a fault does
+ * to the cluster" for their known failures).
  *
  * jest's global setup starts an embedded Postgres on a free port (or uses DATABASE_URL), so nothing
- * else needs to be running. Extra arguments go to jest (a path, `-t <name>`, `--runInBand`).
+ * else needs to be running. Extra arguments go to jest (a path, `-t <name>`, `--runInBand`); a soak or
+ * fault spec named on the command line runs in any mode.
  */
 import { spawnSync } from "node:child_process"
 
@@ -14,9 +19,12 @@ import { spawnSync } from "node:child_process"
 const SIZED_SPECS = ["integration-tests/process/scale-out.spec.ts", "integration-tests/http/arrival-order.property.spec.ts"]
 /** Specs that only `npm run test:soak` runs. */
 const SOAK_ONLY = "\\.soak\\.spec\\.ts$"
+/** Specs that only `npm run test:faults` runs. */
+const FAULTS_ONLY = "\\.faults\\.spec\\.ts$"
 
 const args = process.argv.slice(2)
 const soak = args.includes("--soak")
+const faults = args.includes("--faults")
 const sizes = soak
   ? { SCALE_OUT_PAYMENTS: "500", ARRIVAL_ORDER_RUNS: "10" }
   : { SCALE_OUT_PAYMENTS: "30", ARRIVAL_ORDER_RUNS: "2" }
@@ -28,18 +36,24 @@ const env = {
   MEDUSA_DISABLE_TELEMETRY: "true",
   NODE_ENV: "test",
 }
-const passed = args.filter((arg) => arg !== "--soak")
-const inBand = passed.includes("--runInBand") || passed.includes("-i")
-// A soak spec named on the command line runs (in either mode); otherwise each mode picks its own set.
-const namesSoakSpec = passed.some((arg) => /\.soak\.spec\.ts$/.test(arg))
-const jestArgs = soak
-  ? [...(namesSoakSpec ? [] : [...SIZED_SPECS, SOAK_ONLY]), ...passed]
-  : namesSoakSpec
-    ? passed
-    : [...passed, "--testPathIgnorePatterns", SOAK_ONLY] // last: this option takes every value after it
+const passed = args.filter((arg) => arg !== "--soak" && arg !== "--faults")
+const namesHeavySpec = passed.some((arg) => /\.(soak|faults)\.spec\.ts$/.test(arg))
+// Heavy specs start several processes each: one at a time. `npm test` uses both cores.
+const inBand = soak || faults || namesHeavySpec || passed.includes("--runInBand") || passed.includes("-i")
+let jestArgs
+if (namesHeavySpec) {
+  jestArgs = passed
+} else if (soak) {
+  jestArgs = [...SIZED_SPECS, SOAK_ONLY, ...passed]
+} else if (faults) {
+  jestArgs = [FAULTS_ONLY, ...passed]
+} else {
+  // Last: this option takes every value after it.
+  jestArgs = [...passed, "--testPathIgnorePatterns", SOAK_ONLY, FAULTS_ONLY]
+}
 const result = spawnSync(
   process.execPath,
-  ["node_modules/jest/bin/jest.js", ...(inBand ? [] : ["--maxWorkers=2"]), "--forceExit", ...jestArgs],
+  ["node_modules/jest/bin/jest.js", inBand ? "--runInBand" : "--maxWorkers=2", "--forceExit", ...jestArgs],
   { stdio: "inherit", env }
 )
 process.exit(result.status ?? 1)
