@@ -4,8 +4,7 @@
  * machine: two jest workers, every spec except the heavy ones.
  * `npm run test:soak` (`--soak`): the heavy ones, one at a time - every `*.soak.spec.ts` (crash
  * recovery, fencing, the scale-out test with 500 payments, packaging and the shop test kit in a shop's
- * app, the cluster command) and the arrival-order property test at full size (10 runs per property),
- * which `npm test` runs with 1.
+ * app, the cluster command) and the arrival-order property test (10 runs per property).
  * `npm run test:faults` (`--faults`): the cluster fault tests (`*.faults.spec.ts`): 2 servers and 2
  * workers broken in the middle of a run; long, and not part of CI (see the README's "What a fault does
  * to the cluster" for their known failures).
@@ -16,7 +15,7 @@
  */
 import { spawnSync } from "node:child_process"
 
-/** Specs that `npm test` runs small and `npm run test:soak` runs at full size. */
+/** Specs that only `npm run test:soak` runs (by default, at its size; named on the command line, small). */
 const SIZED_SPECS = ["integration-tests/http/arrival-order.property.spec.ts"]
 /** Specs that only `npm run test:soak` runs. */
 const SOAK_ONLY = "\\.soak\\.spec\\.ts$"
@@ -50,7 +49,9 @@ if (namesHeavySpec) {
   jestArgs = [FAULTS_ONLY, ...passed]
 } else {
   // Last: this option takes every value after it.
-  jestArgs = [...passed, "--testPathIgnorePatterns", SOAK_ONLY, FAULTS_ONLY]
+  const namedSized = SIZED_SPECS.filter((spec) => passed.some((arg) => arg.endsWith(".ts") && spec.endsWith(arg.replace(/^\.\//, ""))))
+  const ignored = [SOAK_ONLY, FAULTS_ONLY, ...SIZED_SPECS.filter((spec) => !namedSized.includes(spec))]
+  jestArgs = [...passed, "--testPathIgnorePatterns", ...ignored]
 }
 const result = spawnSync(
   process.execPath,
