@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: unit and integration tests in one jest run, sized to stay under 10 minutes on a 2-core
- * machine: two jest workers, every spec except the heavy ones.
+ * machine: three jest workers (the specs spend much of their time waiting on HTTP, Postgres and timers,
+ * so a third worker on two cores shortens the run), every spec except the heavy ones.
  * `npm run test:soak` (`--soak`): the heavy ones, one at a time - every `*.soak.spec.ts` (crash
  * recovery, fencing, the scale-out test with 500 payments, packaging and the shop test kit in a shop's
  * app, the cluster command) and the arrival-order property test (10 runs per property).
@@ -38,7 +39,7 @@ const env = {
 }
 const passed = args.filter((arg) => arg !== "--soak" && arg !== "--faults")
 const namesHeavySpec = passed.some((arg) => /\.(soak|faults)\.spec\.ts$/.test(arg))
-// Heavy specs start several processes each: one at a time. `npm test` uses both cores.
+// Heavy specs start several processes each: one at a time.
 const inBand = soak || faults || namesHeavySpec || passed.includes("--runInBand") || passed.includes("-i")
 let jestArgs
 if (namesHeavySpec) {
@@ -55,7 +56,7 @@ if (namesHeavySpec) {
 }
 const result = spawnSync(
   process.execPath,
-  ["node_modules/jest/bin/jest.js", inBand ? "--runInBand" : "--maxWorkers=2", "--forceExit", ...jestArgs],
+  ["node_modules/jest/bin/jest.js", inBand ? "--runInBand" : "--maxWorkers=3", "--forceExit", ...jestArgs],
   { stdio: "inherit", env }
 )
 process.exit(result.status ?? 1)
