@@ -42,3 +42,14 @@ export function useStripeSimulator(env: Record<string, string> = {}): StripeHarn
 
 /** The test kit's bounded wait (`waitFor(probe, { timeoutMs, what })`), shared with shops. */
 export { waitFor } from "../../src/testing/shop-kit/wait"
+
+/**
+ * A cron expression for a job the test runs by hand: once a day, twelve hours from now, so it never
+ * fires during a test run. Not "once a year": Medusa's in-memory workflow engine waits for the next
+ * run with one `setTimeout`, and Node fires a timeout longer than 2^31-1 ms (24.8 days) after 1 ms -
+ * a far-away schedule would run the job at once, and again after every run.
+ */
+export function scheduleOutOfTheWay(now = new Date()): string {
+  const later = new Date(now.getTime() + 12 * 60 * 60 * 1000)
+  return `${later.getMinutes()} ${later.getHours()} * * *`
+}
