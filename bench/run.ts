@@ -26,6 +26,7 @@ import { childEnv, freshDatabase, ROOT, runMedusa, simulatorEnv, startMedusa, ty
 import { createCartReadyForPayment, type StoreApi } from "../integration-tests/helpers/store-flow"
 import { startStripeSimulator, type StripeSimulator } from "../src/testing/stripe-simulator"
 import { latencyChart, type Curve } from "./chart"
+import { procStats } from "./proc"
 import { closedLoop, openLoop, percentile, type LoadResult } from "./load"
 
 const QUICK = process.argv.includes("--quick")
@@ -124,18 +125,13 @@ module.exports = defineConfig({
 /** Sums `measure(pid, statFields)` over every process in the app's process group. */
 function sumOverGroup(app: ChildApp, measure: (pid: string, fields: string[]) => number): number {
   let total = 0
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) {
-      continue
-    }
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8")
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      if (Number(fields[2]) === app.process.pid) {
-        total += measure(entry, fields)
+  for (const { pid, group, fields } of procStats()) {
+    if (group === app.process.pid) {
+      try {
+        total += measure(String(pid), fields)
+      } catch {
+        // the process ended meanwhile
       }
-    } catch {
-      // the process ended meanwhile
     }
   }
   return total

@@ -27,6 +27,7 @@ import Stripe from "stripe"
 import type { SeedResult } from "../scripts/lib/seed-data"
 import { childEnv, freshDatabase, ROOT, runMedusa, simulatorEnv, startMedusa, type ChildApp } from "../integration-tests/helpers/child-app"
 import { startRedis, type RedisServer } from "../integration-tests/helpers/redis"
+import { procStats } from "./proc"
 import { createCartReadyForPayment } from "../integration-tests/helpers/store-flow"
 import { startStripeSimulator, type StripeSimulator } from "../src/testing/stripe-simulator"
 import { closedLoop, percentile } from "./load"
@@ -86,24 +87,13 @@ interface ProcessTicks {
   withEnded: number
 }
 
-/** Every process on the machine. */
+/** Every process on the machine with its own CPU ticks, and with those of its children that ended. */
 function processes(): ProcessTicks[] {
-  const found: ProcessTicks[] = []
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) {
-      continue
-    }
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8")
-      // After the command: state, ppid, pgrp, ... utime, stime, cutime, cstime (14th to 17th field of the line).
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      const own = Number(fields[11]) + Number(fields[12])
-      found.push({ pid: Number(entry), parent: Number(fields[1]), group: Number(fields[2]), ticks: own, withEnded: own + Number(fields[13]) + Number(fields[14]) })
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return found
+  return procStats().map(({ pid, parent, group, fields }) => {
+    // utime, stime, cutime, cstime: the 14th to 17th field of the line (11 to 14 after the command).
+    const own = Number(fields[11]) + Number(fields[12])
+    return { pid, parent, group, ticks: own, withEnded: own + Number(fields[13]) + Number(fields[14]) }
+  })
 }
 
 /**
