@@ -112,7 +112,12 @@ async function main(): Promise<void> {
       typeCheckConsumer(appDir, path.join(appDir, "node_modules", ".bin", "tsc"))
     )
 
-    const kit = createRequire(path.join(appDir, "package.json"))(`${PLUGIN_NAME}/testing`) as typeof TestingKit
+    // This process has already loaded the repository's own Medusa (through the store helpers), as a
+    // shop's test process has its app's: the installed kit must load beside it without registering
+    // a second copy of Medusa's workflows.
+    const kit = await check(`the installed ${PLUGIN_NAME}/testing loads in a process that has Medusa loaded`, async () =>
+      createRequire(path.join(appDir, "package.json"))(`${PLUGIN_NAME}/testing`) as typeof TestingKit
+    )
     const sim = await kit.startStripeSimulator({ port: 0, apiKey: "sk_test_local" })
     simulator = sim
     const { freePort, startEmbeddedPostgres } = await import("./lib/postgres.mjs")

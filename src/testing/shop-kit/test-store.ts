@@ -1,17 +1,16 @@
-import {
-  createApiKeysWorkflow,
-  createProductsWorkflow,
-  createRegionsWorkflow,
-  createSalesChannelsWorkflow,
-  createShippingOptionsWorkflow,
-  createShippingProfilesWorkflow,
-  createStockLocationsWorkflow,
-  linkSalesChannelsToApiKeyWorkflow,
-  linkSalesChannelsToStockLocationWorkflow,
-  updateStoresWorkflow,
-} from "@medusajs/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, ProductStatus } from "@medusajs/framework/utils"
+
+/**
+ * Medusa's core workflows, loaded when a store is made rather than when the kit is imported: loading
+ * `@medusajs/core-flows` registers every core workflow in the process-wide workflow manager, so a
+ * process that only starts the simulator, or that already loaded another copy of core-flows, must not
+ * load it as a side effect of importing `/testing`.
+ */
+function coreFlows(): typeof import("@medusajs/core-flows") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@medusajs/core-flows")
+}
 
 /** Options of {@link createTestStore}. */
 export interface TestStoreOptions {
@@ -48,6 +47,18 @@ export async function createTestStore(container: MedusaContainer, options: TestS
   const currency = options.currency ?? "eur"
   const countryCode = options.countryCode ?? "de"
   const link = container.resolve(ContainerRegistrationKeys.LINK)
+  const {
+    createApiKeysWorkflow,
+    createProductsWorkflow,
+    createRegionsWorkflow,
+    createSalesChannelsWorkflow,
+    createShippingOptionsWorkflow,
+    createShippingProfilesWorkflow,
+    createStockLocationsWorkflow,
+    linkSalesChannelsToApiKeyWorkflow,
+    linkSalesChannelsToStockLocationWorkflow,
+    updateStoresWorkflow,
+  } = coreFlows()
 
   const {
     result: [salesChannel],
