@@ -75,6 +75,41 @@ medusaIntegrationTestRunner({
       expect(attempts.map((attempt) => attempt.result)).toEqual(["failed", "processed"])
     })
 
+    it("a transient failure of cart completion for a payment Stripe already captured gives nothing back: retried, then one order and one capture", async () => {
+      // Medusa's completeCartWorkflow refunds a captured payment when completion fails; the plugin records
+      // the capture only once the order exists, so a hiccup cannot turn into a refund.
+      const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: "pp_stripe_stripe" })
+      const paymentIntentId = (paymentSession.data as { id: string }).id
+      await harness.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: "pm_card_visa" })
+      await harness.stripe.paymentIntents.capture(paymentIntentId)
+      hiccupOnce.add(cart.id)
+
+      const answer = await signedStripeDelivery(api as WebhookApi, simulatorEvent(harness.sim, "payment_intent.succeeded", paymentIntentId)).post()
+      const failed = await inboxRowIn(getContainer(), answer.data.id!, ["failed", "dead", "processed"])
+
+      expect(failed).toMatchObject({ status: "failed", attempts: 1 })
+      expect(failed.last_error).toContain("Connection terminated unexpectedly")
+      expect((await harness.stripe.refunds.list({ payment_intent: paymentIntentId })).data).toEqual([])
+      expect(await countCartOrders(getContainer(), cart.id)).toBe(0)
+
+      const processed = await waitFor(async () => {
+        await processDuePaymentWebhooks(getContainer())
+        const row = await inbox().retrieveEvent(failed.id)
+        return row.status === "processed" ? row : null
+      }, { timeoutMs: 60_000, intervalMs: 500, what: "the retry to complete the cart and record the capture" })
+      expect(processed.outcome).toContain("cart completed")
+      expect(processed.outcome).toContain(`captured ${Number(cart.total)}`)
+      expect(await countCartOrders(getContainer(), cart.id)).toBe(1)
+      const [payment] = await getContainer()
+        .resolve<IPaymentModuleService>(Modules.PAYMENT)
+        .listPayments({ payment_session_id: paymentSession.id } as never, { relations: ["captures", "refunds"] })
+      expect(payment.captured_at).toBeTruthy()
+      expect(payment.captures).toHaveLength(1)
+      expect(payment.refunds).toEqual([])
+      expect((await harness.stripe.refunds.list({ payment_intent: paymentIntentId })).data).toEqual([])
+      expect(harness.sim.paymentIntent(paymentIntentId)!.status).toBe("succeeded")
+    })
+
     it("a worker in a Stripe call longer than its lease keeps the row (the heartbeat renews it): no takeover, one attempt", async () => {
       const { cart, paymentSession } = await createCartReadyForPayment(api, seed, { currency: "eur", providerId: "pp_stripe_stripe" })
       const paymentIntentId = (paymentSession.data as { id: string }).id
