@@ -12,6 +12,7 @@ import {
   processPaymentWebhookWorkflow,
   type ProcessPaymentWebhookResult,
 } from "../workflows/process-payment-webhook"
+import { NOTHING_TO_DO } from "../workflows/utils/plan"
 import { cartCannotBeCompleted, describeWorkflowErrors, shouldRetry, type WorkflowFailure } from "./failure-policy"
 import { ProcessingLease, withProcessingLease, WORKER_ID } from "./lease"
 
@@ -77,11 +78,14 @@ export async function processPaymentWebhookEvent(
   let run: { result?: ProcessPaymentWebhookResult; failure?: WorkflowFailure }
   try {
     run = await withProcessingLease(lease, async () => {
-      const { result, errors } = await processPaymentWebhookWorkflow(container).run({
-        input: { event_id: eventId, token },
-        throwOnError: false,
-      })
-      return errors?.length ? { failure: describeWorkflowErrors(errors) } : { result: result as ProcessPaymentWebhookResult }
+      const first = await runWorkflow(container, eventId, token)
+      if (!first.result?.capture_after_order) {
+        return first
+      }
+      // The cart became an order in that run; the provider's capture is recorded in a run of its own,
+      // so that a failure there is retried without reverting the order (see the workflow).
+      const second = await runWorkflow(container, eventId, token)
+      return second.result ? { result: mergeRuns(first.result, second.result) } : second
     })
     if (run.failure && lease.held && cartCannotBeCompleted(run.failure)) {
       return await givePaymentBack(container, claim.event, token, run.failure)
@@ -131,6 +135,25 @@ export async function processPaymentWebhookEvent(
   }
   await emit(container, PaymentWebhookEvents.DEAD, { id: finished.id, reason: failure.message })
   return "dead"
+}
+
+/** One run of `process-payment-webhook` for a claimed row: its result, or its first error. */
+async function runWorkflow(
+  container: MedusaContainer,
+  eventId: string,
+  token: number
+): Promise<{ result?: ProcessPaymentWebhookResult; failure?: WorkflowFailure }> {
+  const { result, errors } = await processPaymentWebhookWorkflow(container).run({
+    input: { event_id: eventId, token },
+    throwOnError: false,
+  })
+  return errors?.length ? { failure: describeWorkflowErrors(errors) } : { result: result as ProcessPaymentWebhookResult }
+}
+
+/** The row's result after a completing run and the capturing run after it: both runs' outcomes. */
+function mergeRuns(completing: ProcessPaymentWebhookResult, capturing: ProcessPaymentWebhookResult): ProcessPaymentWebhookResult {
+  const outcome = capturing.outcome === NOTHING_TO_DO ? completing.outcome : `${capturing.outcome}, ${completing.outcome}`
+  return { ...capturing, outcome, order_id: capturing.order_id ?? completing.order_id }
 }
 
 /**

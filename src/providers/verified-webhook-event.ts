@@ -25,7 +25,33 @@ export function verifiedWebhookEventOf(context: unknown): VerifiedWebhookEvent |
     : null
 }
 
-/** The `authorizePayment` context that carries `event` (Medusa's context type does not know the key). */
-export function verifiedWebhookContext(event: { action: string; data?: unknown }): PaymentProviderContext {
-  return { [VERIFIED_WEBHOOK_EVENT_KEY]: event } as PaymentProviderContext
+/**
+ * Key of the `authorizePayment` context that asks the provider to report a payment it already
+ * captured as `authorized`. Webhook processing sets it when it authorizes just before completing the
+ * cart: Medusa's Payment Module records a capture as soon as a provider reports `captured`, and
+ * Medusa's cart completion refunds a captured payment when the completion fails - even for a passing
+ * database or Redis hiccup. So the payment is recorded as authorized, the cart becomes an order, and
+ * the capture is recorded afterwards (`capturePayment`, which for a payment the provider already
+ * captured only confirms it). A provider that ignores the key still works, without that protection.
+ */
+export const RECORD_CAPTURE_LATER_KEY = "record_capture_later"
+
+/** The `authorizePayment` context that carries `event` (Medusa's context type does not know the keys). */
+export function verifiedWebhookContext(
+  event: { action: string; data?: unknown },
+  options: { recordCaptureLater?: boolean } = {}
+): PaymentProviderContext {
+  return {
+    [VERIFIED_WEBHOOK_EVENT_KEY]: event,
+    ...(options.recordCaptureLater && { [RECORD_CAPTURE_LATER_KEY]: true }),
+  } as PaymentProviderContext
+}
+
+/**
+ * The status `authorizePayment` reports: `captured` becomes `authorized` when the context asks for
+ * the capture to be recorded later (see `RECORD_CAPTURE_LATER_KEY`); any other status is unchanged.
+ */
+export function authorizationStatusFor<Status extends string>(status: Status, context: unknown): Status | "authorized" {
+  const later = (context as Record<string, unknown> | null | undefined)?.[RECORD_CAPTURE_LATER_KEY] === true
+  return status === "captured" && later ? "authorized" : status
 }

@@ -31,6 +31,12 @@ export interface ProcessPaymentWebhookResult {
   status: "processed" | "ignored"
   outcome: string
   order_id: string | null
+  /**
+   * This run completed the cart and the provider's capture is still to be recorded in Medusa: run the
+   * workflow again for the same claim (the processing loop does) and that run captures. See the
+   * workflow's description for why the two never share a run.
+   */
+  capture_after_order: boolean
 }
 
 /**
@@ -40,6 +46,14 @@ export interface ProcessPaymentWebhookResult {
  * record provider refunds and disputes, or move the session status forward -> complete the cart if
  * it has no order yet (still holding the lock, so the storefront's own completion waits and then
  * finds the order) -> release the lock.
+ *
+ * A run that completes the cart records no capture: when completion fails, Medusa's
+ * `completeCartWorkflow` refunds a payment that is already captured (its own compensation), and a
+ * failure in any step after completion would cancel the completion (and so delete the order and void
+ * the payment). So that run authorizes asking the provider to report a payment it already captured
+ * as authorized (`RECORD_CAPTURE_LATER_KEY`), completes the cart, and reports `capture_after_order`;
+ * the next run, which finds the order, records the capture, and a failure there is retried without
+ * touching the order. Nothing that can fail runs after the completion: releasing the lock never throws.
  *
  * The processing loop claims the row before and records the result after; it also gives the money
  * back when the cart can never become an order.
@@ -72,11 +86,16 @@ export const processPaymentWebhookWorkflow = createWorkflow(
           action: event!.action,
           data: ((event!.payload as { data?: VerifiedWebhookEvent["data"] } | null)?.data ?? {}) as VerifiedWebhookEvent["data"],
         })),
+        record_capture_later: transform({ plan }, ({ plan }) => plan.complete_cart),
       })
     )
-    const capture = transform({ plan, context, authorized }, ({ plan, context, authorized }) => ({
+    const remaining = transform({ plan, context, authorized }, ({ plan, context, authorized }) =>
+      remainingToCapture(plan.capture_target, context?.payment ?? paymentFacts(authorized))
+    )
+    const capture = transform({ plan, context, authorized, remaining }, ({ plan, context, authorized, remaining }) => ({
       payment_id: (context?.payment?.id ?? authorized?.id ?? null) as string,
-      amount: remainingToCapture(plan.capture_target, context?.payment ?? paymentFacts(authorized)),
+      // Not in the run that completes the cart (see above): the next run captures.
+      amount: plan.complete_cart ? 0 : remaining,
     }))
 
     when("capture-payment", { capture }, ({ capture }) => capture.amount > 0 && !!capture.payment_id).then(() => {
@@ -114,22 +133,23 @@ export const processPaymentWebhookWorkflow = createWorkflow(
     releasePaymentLockStep({ key: lockKey, event_id: input.event_id, token: input.token })
 
     const result = transform(
-      { plan, capture, statusChange, sessionId, completed },
-      ({ plan, capture, statusChange, sessionId, completed }): ProcessPaymentWebhookResult => {
+      { plan, capture, remaining, statusChange, sessionId, completed },
+      ({ plan, capture, remaining, statusChange, sessionId, completed }): ProcessPaymentWebhookResult => {
         const order_id = completed?.id ?? plan.order_id
+        const capture_after_order = plan.complete_cart && remaining > 0
         if (!sessionId) {
-          return { status: "ignored", outcome: "not about a Medusa payment session", order_id }
+          return { status: "ignored", outcome: "not about a Medusa payment session", order_id, capture_after_order }
         }
         if (statusChange && !statusChange.applied) {
           const outcome = `superseded: session already ${statusChange.previous}, ${plan.session_status} not applied`
-          return { status: "processed", outcome, order_id }
+          return { status: "processed", outcome, order_id, capture_after_order }
         }
         if (capture.amount <= 0) {
-          return { status: "processed", outcome: plan.outcome, order_id }
+          return { status: "processed", outcome: plan.outcome, order_id, capture_after_order }
         }
         const captured = `captured ${capture.amount}`
         const outcome = plan.outcome === NOTHING_TO_DO ? captured : `${captured}, ${plan.outcome}`
-        return { status: "processed", outcome, order_id }
+        return { status: "processed", outcome, order_id, capture_after_order }
       }
     )
     return new WorkflowResponse(result)

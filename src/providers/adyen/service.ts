@@ -23,7 +23,7 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
-import { verifiedWebhookEventOf } from "../verified-webhook-event"
+import { authorizationStatusFor, verifiedWebhookEventOf } from "../verified-webhook-event"
 import { invalidPayload } from "../kit/errors"
 import { withConfirmedMedusaRefund, type WebhookAcknowledgement } from "../webhook-contract"
 import { toAdyenAmount } from "./amounts"
@@ -181,7 +181,12 @@ export class AdyenProviderService extends AbstractPaymentProvider<AdyenOptions> 
       )
     }
     const authorised: AdyenPaymentData = { ...current, pspReference, resultCode: "Authorised" }
-    return { status: event.action === "captured" ? "captured" : "authorized", data: authorised }
+    if (event.action !== "captured") {
+      return { status: "authorized", data: authorised }
+    }
+    // Only an automatic capture is reported as authorized on request: its `capturePayment` asks Adyen
+    // nothing, where a manual one would send a second capture.
+    return { status: current.capture === "automatic" ? authorizationStatusFor("captured", context) : "captured", data: authorised }
   }
 
   /** The session status the data says: `authorized` (or `captured` with automatic capture) once authorised. */

@@ -38,6 +38,7 @@ import { resolveStripeOptions, validateStripeOptions, type ResolvedStripeOptions
 import { sessionStatusOf } from "./payment-intent-status"
 import { withConfirmedMedusaRefund } from "../webhook-contract"
 import { paymentDeclined } from "../kit/errors"
+import { authorizationStatusFor } from "../verified-webhook-event"
 import { describeStripeEvent, MEDUSA_REFUND_ID_METADATA_KEY } from "./webhook-event"
 import { resolveStripeEvent } from "./webhook-resolution"
 import { isStripeEvent, signatureHeaderFrom, verifyStripeWebhook } from "./webhook-verification"
@@ -217,7 +218,7 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
     if (result.status === "error") {
       throw paymentDeclined(`stripe provider: authorizePayment: ${declineReasonOf(result.data)}`)
     }
-    return result
+    return { ...result, status: authorizationStatusFor(result.status, input.context) }
   }
 
   /** The session status of the intent, from Stripe. */
@@ -243,6 +244,10 @@ export abstract class StripeBase extends AbstractPaymentProvider<StripeOptions> 
         MedusaError.Types.INVALID_DATA,
         "stripe provider: capturePayment data.amount_to_capture must be an amount in major units"
       )
+    }
+    if ((data as { status?: unknown } | undefined)?.status === "succeeded") {
+      // Captured already (automatic capture, or in the dashboard): `succeeded` is final, nothing to ask.
+      return { data }
     }
     const params: Stripe.PaymentIntentCaptureParams =
       amountToCapture === undefined
