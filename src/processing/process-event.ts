@@ -173,7 +173,13 @@ async function givePaymentBack(
   // The session and cart as processing resolved them (the claim's copy predates that).
   const { session_id, cart_id } = await inbox.retrieveEvent(event.id)
   const { result, errors } = await givePaymentBackWorkflow(container).run({
-    input: { event_id: event.id, token, session_id: session_id as string, cart_id: cart_id as string },
+    input: {
+      event_id: event.id,
+      token,
+      session_id: session_id as string,
+      cart_id: cart_id as string,
+      provider_captured: event.action === "captured" ? { amount: event.amount ?? null } : null,
+    },
     throwOnError: false,
   })
   if (errors?.length) {

@@ -11,6 +11,13 @@ export interface GivePaymentBackInput {
   token: number
   session_id: string
   cart_id: string
+  /**
+   * What the provider reports it captured (major units) when the event was a capture, else null: a run
+   * that completes a cart records the capture only after the order exists, so a capture the provider
+   * made may not be recorded in Medusa yet. It is recorded before it is refunded. The whole payment
+   * when the event names no amount.
+   */
+  provider_captured?: { amount: number | null } | null
 }
 
 /**
@@ -20,7 +27,11 @@ export interface GivePaymentBackInput {
  */
 export const givePaymentBackWorkflow = createWorkflow(givePaymentBackWorkflowId, (input: GivePaymentBackInput) => {
   acquirePaymentLockStep({ key: input.cart_id, event_id: input.event_id, token: input.token })
-  const result = givePaymentBackStep({ session_id: input.session_id, cart_id: input.cart_id })
+  const result = givePaymentBackStep({
+    session_id: input.session_id,
+    cart_id: input.cart_id,
+    provider_captured: input.provider_captured ?? null,
+  })
   releasePaymentLockStep({ key: input.cart_id, event_id: input.event_id, token: input.token })
   return new WorkflowResponse(result)
 })

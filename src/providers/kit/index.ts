@@ -21,3 +21,10 @@ export {
   type WebhookErrorKind,
 } from "./errors"
 export * from "../webhook-contract"
+export {
+  authorizationStatusFor,
+  RECORD_CAPTURE_LATER_KEY,
+  VERIFIED_WEBHOOK_EVENT_KEY,
+  verifiedWebhookEventOf,
+  type VerifiedWebhookEvent,
+} from "../verified-webhook-event"

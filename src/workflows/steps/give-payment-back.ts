@@ -14,7 +14,8 @@ export interface GivePaymentBackResult {
 
 /**
  * Gives the shopper's money back for a cart that can never become an order: refunds what was
- * captured and is not refunded yet, or voids an authorization. Does nothing when the cart has an
+ * captured and is not refunded yet (first recording a capture the provider reported and Medusa does
+ * not have yet), or voids an authorization. Does nothing when the cart has an
  * order (completed elsewhere meanwhile) or the session has no payment. The payment is found by
  * its session id, deleted sessions included: when completion fails after a capture, Medusa itself
  * refunds and replaces the session. A refund or void cannot be undone, so there is no
@@ -22,7 +23,10 @@ export interface GivePaymentBackResult {
  */
 export const givePaymentBackStep = createStep(
   givePaymentBackStepId,
-  async (input: { session_id: string; cart_id: string }, { container }) => {
+  async (
+    input: { session_id: string; cart_id: string; provider_captured?: { amount: number | null } | null },
+    { container }
+  ) => {
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { data: orders } = await query.graph({
       entity: "order_cart",
@@ -37,7 +41,18 @@ export const givePaymentBackStep = createStep(
     if (orders.length || !payment) {
       return new StepResponse<GivePaymentBackResult>({ outcome: null, payment_id: payment?.id ?? null })
     }
-    const captured = sumAmounts(payment.captures)
+    let captured = sumAmounts(payment.captures)
+    if (input.provider_captured && !payment.canceled_at) {
+      // The provider captured, and Medusa has not recorded it all (the completing run records captures
+      // only after the order exists): record it, so it is refunded rather than voided.
+      const amount = Number(payment.amount)
+      const target = Math.min(input.provider_captured.amount ?? amount, amount)
+      const missing = Number(MathBN.sub(target, captured))
+      if (missing > 0) {
+        await paymentModule.capturePayment({ payment_id: payment.id, amount: missing })
+        captured = target
+      }
+    }
     const refundable = MathBN.sub(captured, sumAmounts(payment.refunds))
     let outcome: string
     if (MathBN.gt(refundable, 0)) {

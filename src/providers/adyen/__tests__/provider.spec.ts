@@ -141,5 +141,12 @@ describe("Adyen provider against the simulator", () => {
     expect(result.status).toBe("captured")
     expect(sim.payment(pspReference)!.captured).toBe(1000)
     expect(EventCode.Authorisation).toBe("AUTHORISATION")
+    // Before a cart completion, processing asks for the capture to be recorded later: authorized now, and
+    // the capture afterwards only confirms what Adyen already captured.
+    const later = await auto.authorizePayment({ data, context: verifiedWebhookContext(event, { recordCaptureLater: true }) })
+    expect(later.status).toBe("authorized")
+    const confirmed = await auto.capturePayment({ data: later.data, context: { idempotency_key: "capt_auto" } })
+    expect((confirmed.data as AdyenPaymentData).pspReference).toBe(pspReference)
+    expect(sim.payment(pspReference)!.captured).toBe(1000)
   })
 })

@@ -1,6 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type Stripe from "stripe"
 import type { StripeBase } from "../base"
+import { verifiedWebhookContext } from "../../verified-webhook-event"
 import {
   StripeBancontactService,
   StripeKlarnaService,
@@ -174,6 +175,18 @@ describe("authorizePayment / getPaymentStatus", () => {
     expect((await provider.authorizePayment({ data: output.data })).status).toBe("captured")
   })
 
+  it("reads an automatically captured intent as authorized when processing asks to record the capture later", async () => {
+    const provider = h.provider(StripeProviderService, { capture: true })
+    const { output } = await initiate(provider)
+    await confirm(output.id, "pm_card_visa")
+    const context = verifiedWebhookContext({ action: "captured", data: {} }, { recordCaptureLater: true })
+    const authorized = await provider.authorizePayment({ data: output.data, context })
+    expect(authorized.status).toBe("authorized")
+    expect(authorized.data).toMatchObject({ id: output.id, status: "succeeded" })
+    // Without the request, the same intent is captured.
+    expect((await provider.authorizePayment({ data: output.data, context: verifiedWebhookContext({ action: "captured", data: {} }) })).status).toBe("captured")
+  })
+
   it("reads authorized for a partially captured intent, so Medusa records only what Stripe received", async () => {
     const provider = h.provider()
     const { authorized } = await authorizedCardPayment(provider)
@@ -255,6 +268,20 @@ describe("capturePayment", () => {
     const again = await provider.capturePayment({ data: captured.data, context: { idempotency_key: "capt_other" } })
     expect(again.data).toMatchObject({ id: output.id, status: "succeeded" })
     expect(h.sim.effectiveCaptures(output.id)).toBe(1)
+  })
+
+  it("confirms an intent whose data says it already succeeded without asking Stripe", async () => {
+    const provider = h.provider(StripeProviderService, { capture: true })
+    const { output } = await initiate(provider)
+    await confirm(output.id, "pm_card_visa")
+    const { data } = await provider.authorizePayment({ data: output.data })
+    const capture = jest.spyOn(provider["stripe_"].paymentIntents, "capture")
+    const retrieve = jest.spyOn(provider["stripe_"].paymentIntents, "retrieve")
+    const confirmed = await provider.capturePayment({ data, context: { idempotency_key: "capt_auto" } })
+    expect(confirmed.data).toMatchObject({ id: output.id, status: "succeeded", amount_received: 1050 })
+    expect(capture).not.toHaveBeenCalled()
+    expect(retrieve).not.toHaveBeenCalled()
+    expect(h.sim.effectiveCaptures(output.id)).toBe(0)
   })
 
   it("passes Medusa's idempotency key, so a replayed capture takes effect once", async () => {
