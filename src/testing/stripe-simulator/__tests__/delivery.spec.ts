@@ -157,8 +157,11 @@ describe("Stripe simulator: webhook delivery", () => {
 
   it("answers the API before a slow endpoint has answered the webhook", async () => {
     let releaseEndpoint: () => void = () => undefined
+    let requestArrived: () => void = () => undefined
+    const arrived = new Promise<void>((resolve) => (requestArrived = resolve))
     const slow = http.createServer((_request, response) => {
       releaseEndpoint = () => response.writeHead(200).end()
+      requestArrived()
     })
     await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve))
     const { simulator, stripe } = harness
@@ -168,7 +171,9 @@ describe("Stripe simulator: webhook delivery", () => {
     await stripe.paymentIntents.create({ amount: 100, currency: "eur" })
     expect(simulator.deliveries).toHaveLength(0)
 
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The webhook is at the endpoint, still unanswered, and the API call has returned.
+    await arrived
+    expect(simulator.deliveries).toHaveLength(0)
     releaseEndpoint()
     await simulator.idle()
     expect(simulator.deliveries).toEqual([expect.objectContaining({ status: 200 })])
