@@ -271,8 +271,11 @@ medusaIntegrationTestRunner({
       let mostAtOnce = 0
       let firstDrainHandled: number | undefined
       const deadline = Date.now() + 180_000
+      // Every row is stored by now. `receivedBefore` is a JS Date (milliseconds) and `created_at` Postgres'
+      // microseconds: the last row, stored in the same millisecond as a bare `new Date()`, would be "after" it.
+      const storedBefore = new Date(Date.now() + 1000)
       for (let drains = 0; Date.now() < deadline; drains++) {
-        const drained = drainDuePaymentWebhooks(getContainer(), { receivedBefore: new Date() })
+        const drained = drainDuePaymentWebhooks(getContainer(), { receivedBefore: storedBefore })
         let done = false
         void drained.finally(() => (done = true))
         while (!done) {
