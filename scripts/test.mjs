@@ -4,11 +4,11 @@
  * machine: three jest workers (the specs spend much of their time waiting on HTTP, Postgres and timers,
  * so a third worker on two cores shortens the run), every spec except the heavy ones.
  * `npm run test:soak` (`--soak`): the heavy ones, one at a time - every `*.soak.spec.ts` (crash
- * recovery, fencing, the scale-out test with 300 payments, packaging and the shop test kit in a shop's
- * app, the cluster command), the cluster fault tests (`*.faults.spec.ts`: 2 servers and 2 workers
- * broken in the middle of a run of 200 payments per fault) and the arrival-order property test (10 runs
- * per property).
- * `npm run test:faults` (`--faults`): only the cluster fault tests.
+ * recovery, fencing, the scale-out test with 500 payments, packaging and the shop test kit in a shop's
+ * app, the cluster command) and the arrival-order property test (10 runs per property).
+ * `npm run test:faults` (`--faults`): the cluster fault tests (`*.faults.spec.ts`: 2 servers and 2
+ * workers broken in the middle of a run of 200 payments per fault); not yet part of soak and CI (see the
+ * README's "What a fault does to the cluster").
  *
  * jest's global setup starts an embedded Postgres on a free port (or uses DATABASE_URL), so nothing
  * else needs to be running. Extra arguments go to jest (a path, `-t <name>`, `--runInBand`); a soak or
@@ -20,14 +20,14 @@ import { spawnSync } from "node:child_process"
 const SIZED_SPECS = ["integration-tests/http/arrival-order.property.spec.ts"]
 /** Specs that only `npm run test:soak` runs. */
 const SOAK_ONLY = "\\.soak\\.spec\\.ts$"
-/** The cluster fault specs: `npm run test:faults` runs only them, `npm run test:soak` with the soak specs. */
+/** Specs that only `npm run test:faults` runs. */
 const FAULTS_ONLY = "\\.faults\\.spec\\.ts$"
 
 const args = process.argv.slice(2)
 const soak = args.includes("--soak")
 const faults = args.includes("--faults")
 const sizes = soak
-  ? { SCALE_OUT_PAYMENTS: "300", ARRIVAL_ORDER_RUNS: "10" }
+  ? { SCALE_OUT_PAYMENTS: "500", ARRIVAL_ORDER_RUNS: "10" }
   : { SCALE_OUT_PAYMENTS: "30", ARRIVAL_ORDER_RUNS: "1" }
 
 const env = {
@@ -45,7 +45,7 @@ let jestArgs
 if (namesHeavySpec) {
   jestArgs = passed
 } else if (soak) {
-  jestArgs = [...SIZED_SPECS, SOAK_ONLY, FAULTS_ONLY, ...passed]
+  jestArgs = [...SIZED_SPECS, SOAK_ONLY, ...passed]
 } else if (faults) {
   jestArgs = [FAULTS_ONLY, ...passed]
 } else {
