@@ -34,6 +34,14 @@ medusaIntegrationTestRunner({
     let seed: SeedResult
     const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 
+    /** Runs the recovery job (as its schedule would) until the failed row has been retried to `processed`. */
+    const retriedUntilProcessed = (id: string, what: string) =>
+      waitFor(async () => {
+        await processDuePaymentWebhooks(getContainer())
+        const row = await inbox().retrieveEvent(id)
+        return row.status === "processed" ? row : null
+      }, { timeoutMs: 60_000, intervalMs: 500, what })
+
     beforeAll(async () => {
       seed = await seedForTests(getContainer())
       harness.sim.setEndpoints([])
@@ -62,11 +70,7 @@ medusaIntegrationTestRunner({
       expect(payment.canceled_at).toBeFalsy()
       expect(await countCartOrders(getContainer(), cart.id)).toBe(0)
 
-      const processed = await waitFor(async () => {
-        await processDuePaymentWebhooks(getContainer())
-        const row = await inbox().retrieveEvent(failed.id)
-        return row.status === "processed" ? row : null
-      }, { timeoutMs: 60_000, intervalMs: 500, what: "the retry to complete the cart" })
+      const processed = await retriedUntilProcessed(failed.id, "the retry to complete the cart")
       expect(processed.attempts).toBe(2)
       expect(processed.outcome).toContain("cart completed")
       expect(await countCartOrders(getContainer(), cart.id)).toBe(1)
@@ -92,11 +96,7 @@ medusaIntegrationTestRunner({
       expect((await harness.stripe.refunds.list({ payment_intent: paymentIntentId })).data).toEqual([])
       expect(await countCartOrders(getContainer(), cart.id)).toBe(0)
 
-      const processed = await waitFor(async () => {
-        await processDuePaymentWebhooks(getContainer())
-        const row = await inbox().retrieveEvent(failed.id)
-        return row.status === "processed" ? row : null
-      }, { timeoutMs: 60_000, intervalMs: 500, what: "the retry to complete the cart and record the capture" })
+      const processed = await retriedUntilProcessed(failed.id, "the retry to complete the cart and record the capture")
       expect(processed.outcome).toContain("cart completed")
       expect(processed.outcome).toContain(`captured ${Number(cart.total)}`)
       expect(await countCartOrders(getContainer(), cart.id)).toBe(1)

@@ -2,6 +2,7 @@ import type { IPaymentModuleService, PaymentDTO } from "@medusajs/framework/type
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { sumAmounts } from "../utils/amounts"
+import { providerCaptureTarget } from "../utils/plan"
 
 export const givePaymentBackStepId = "give-payment-back"
 
@@ -45,8 +46,7 @@ export const givePaymentBackStep = createStep(
     if (input.provider_captured && !payment.canceled_at) {
       // The provider captured, and Medusa has not recorded it all (the completing run records captures
       // only after the order exists): record it, so it is refunded rather than voided.
-      const amount = Number(payment.amount)
-      const target = Math.min(input.provider_captured.amount ?? amount, amount)
+      const target = providerCaptureTarget(input.provider_captured.amount, Number(payment.amount))
       const missing = Number(MathBN.sub(target, captured))
       if (missing > 0) {
         await paymentModule.capturePayment({ payment_id: payment.id, amount: missing })

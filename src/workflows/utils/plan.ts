@@ -102,7 +102,7 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
   const cap = payment?.amount ?? context.session.amount
   let captureTarget: number | null = null
   if (!settled && event.action === "captured") {
-    captureTarget = Math.min(event.amount ?? cap, cap)
+    captureTarget = providerCaptureTarget(event.amount, cap)
   } else if (!settled && event.action === "refunded" && typeof data.captured_amount === "number") {
     captureTarget = Math.min(data.captured_amount, cap)
   }
@@ -130,6 +130,14 @@ export function decidePaymentWebhookPlan(event: EventFacts | null, context: Paym
     dispute,
     outcome: parts.length ? parts.join(", ") : NOTHING_TO_DO,
   }
+}
+
+/**
+ * What a `captured` event says the provider captured in total (major units): the event's amount, or the
+ * whole payment when it names none, never more than the payment.
+ */
+export function providerCaptureTarget(eventAmount: number | null | undefined, paymentAmount: number): number {
+  return Math.min(eventAmount ?? paymentAmount, paymentAmount)
 }
 
 function wasGivenBack(payment: NonNullable<PaymentContext["payment"]>): boolean {
